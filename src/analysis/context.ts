@@ -1,0 +1,328 @@
+/**
+ * The migration context: facts about a migration file computed once and read by every rule.
+ *
+ * - transactions: which statements run inside which transaction (explicit BEGIN/COMMIT, or the
+ *   transaction the migration tool wraps the file in);
+ * - new tables: tables created earlier in the same file, which nobody else can be using yet;
+ * - timeouts: the lock_timeout and statement_timeout in force at each statement;
+ * - locks: what each statement locks, in which mode, and whether it scans or rewrites.
+ */
+import type { AstObject, ParsedSql, ParsedStatement } from "../parser/parse.js";
+import { relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
+import { blocksReads, blocksWrites, statementLocks, type LockEffect } from "./locks.js";
+import { constValue, parseDurationMs } from "./settings.js";
+
+export interface MigrationOptions {
+  /** Postgres major version the migration runs on (10-19). */
+  pgVersion: number;
+  /** The migration tool runs the whole file inside one transaction. */
+  assumeInTransaction: boolean;
+  /** The runner sets lock_timeout before it runs the migration. */
+  lockTimeoutSetByRunner: boolean;
+  /** The runner sets statement_timeout before it runs the migration. */
+  statementTimeoutSetByRunner: boolean;
+  /** Keys (`schema.name`) of tables created by earlier, not yet applied files of the run. */
+  newTables?: readonly string[];
+}
+
+export const DEFAULT_OPTIONS: MigrationOptions = {
+  pgVersion: 15,
+  assumeInTransaction: false,
+  lockTimeoutSetByRunner: false,
+  statementTimeoutSetByRunner: false,
+};
+
+export interface Transaction {
+  id: number;
+  /** `explicit`: opened by BEGIN in the file; `assumed`: opened by the migration tool. */
+  kind: "explicit" | "assumed";
+  /** Index of the BEGIN statement (undefined for an assumed transaction). */
+  begin?: number;
+  /** Index of the statement that ended it (COMMIT, END, ROLLBACK), undefined if it stays open. */
+  end?: number;
+  /** How it ended. */
+  outcome?: "commit" | "rollback";
+  /** Indices of the statements that run inside it (not counting BEGIN / COMMIT themselves). */
+  statements: number[];
+}
+
+export interface TimeoutState {
+  /** Milliseconds in force; 0 means "no timeout" (Postgres' default). */
+  ms: number;
+  /** How it was set: by a statement of the file (its index), or by the runner. */
+  source: "runner" | "default" | number;
+}
+
+export interface StatementFacts {
+  statement: ParsedStatement;
+  /** The transaction the statement runs in, or undefined when it runs on its own (autocommit). */
+  transaction?: Transaction;
+  lockTimeout: TimeoutState;
+  statementTimeout: TimeoutState;
+  /** Locks on relations that existed before this statement (tables new in this file are excluded). */
+  locks: LockEffect[];
+  /** Locks on any relation, including tables created earlier in the file. */
+  allLocks: LockEffect[];
+}
+
+export interface MigrationContext {
+  options: MigrationOptions;
+  statements: StatementFacts[];
+  transactions: Transaction[];
+  /** Table keys created in this file, with the index of the creating statement. */
+  createdTables: Map<string, number>;
+  /** True when the table did not exist before the statement at `beforeIndex` (created earlier in the file or run). */
+  isNewTable(relation: RelationRef | string, beforeIndex: number): boolean;
+  /** The facts of the statement (by index). */
+  facts(index: number): StatementFacts;
+}
+
+type TxKind = "begin" | "commit" | "rollback" | "other";
+
+function transactionKind(statement: ParsedStatement): TxKind {
+  if (statement.type !== "TransactionStmt") return "other";
+  switch (statement.node.kind) {
+    case "TRANS_STMT_BEGIN":
+    case "TRANS_STMT_START":
+      return "begin";
+    case "TRANS_STMT_COMMIT":
+      // COMMIT AND CHAIN starts a new transaction at once; treat it as staying inside one.
+      return statement.node.chain ? "other" : "commit";
+    case "TRANS_STMT_ROLLBACK":
+      return statement.node.chain ? "other" : "rollback";
+    case "TRANS_STMT_PREPARE":
+      return "commit";
+    default:
+      return "other";
+  }
+}
+
+interface SettingChange {
+  name: string;
+  /** undefined = reset to the default (0). */
+  ms: number | undefined;
+  local: boolean;
+  resetAll?: boolean;
+}
+
+const TIMEOUTS = new Set(["lock_timeout", "statement_timeout"]);
+
+/** SET / RESET / set_config(...) changes of lock_timeout and statement_timeout in a statement. */
+function settingChanges(statement: ParsedStatement): SettingChange[] {
+  const node = statement.node;
+  if (statement.type === "VariableSetStmt") {
+    const name = String(node.name ?? "").toLowerCase();
+    const local = node.is_local === true;
+    switch (node.kind) {
+      case "VAR_SET_VALUE": {
+        if (!TIMEOUTS.has(name)) return [];
+        const value = constValue((node.args as unknown[] | undefined)?.[0]);
+        const ms = typeof value === "string" || typeof value === "number" ? parseDurationMs(value) : undefined;
+        return [{ name, ms: ms ?? 0, local }];
+      }
+      case "VAR_SET_DEFAULT":
+      case "VAR_RESET":
+        return TIMEOUTS.has(name) ? [{ name, ms: undefined, local }] : [];
+      case "VAR_RESET_ALL":
+        return [{ name: "*", ms: undefined, local: false, resetAll: true }];
+      default:
+        return [];
+    }
+  }
+  if (statement.type === "SelectStmt") {
+    const changes: SettingChange[] = [];
+    for (const target of (node.targetList as { ResTarget?: AstObject }[] | undefined) ?? []) {
+      const call = (target.ResTarget?.val as { FuncCall?: AstObject } | undefined)?.FuncCall;
+      const fn = ((call?.funcname as { String?: { sval?: string } }[] | undefined) ?? []).map((n) => n.String?.sval).pop();
+      if (!call || fn !== "set_config") continue;
+      const args = (call.args as unknown[] | undefined) ?? [];
+      const name = constValue(args[0]);
+      const value = constValue(args[1]);
+      const local = constValue(args[2]);
+      if (typeof name !== "string" || !TIMEOUTS.has(name.toLowerCase())) continue;
+      const ms = typeof value === "string" || typeof value === "number" ? parseDurationMs(value) : undefined;
+      changes.push({ name: name.toLowerCase(), ms: ms ?? 0, local: local === true || local === "true" || local === "on" });
+    }
+    return changes;
+  }
+  return [];
+}
+
+/** Tracks one setting across the file with Postgres' SET / SET LOCAL / transaction semantics. */
+class SettingTracker {
+  session: TimeoutState;
+  current: TimeoutState;
+  #savedAtBegin: TimeoutState | undefined;
+  readonly #initial: TimeoutState;
+
+  constructor(initial: TimeoutState) {
+    this.#initial = initial;
+    this.session = initial;
+    this.current = initial;
+  }
+
+  begin(): void {
+    this.#savedAtBegin = this.session;
+  }
+
+  end(outcome: "commit" | "rollback"): void {
+    if (outcome === "rollback" && this.#savedAtBegin) this.session = this.#savedAtBegin;
+    this.current = this.session;
+    this.#savedAtBegin = undefined;
+  }
+
+  set(ms: number | undefined, local: boolean, inTransaction: boolean, index: number): void {
+    // RESET and SET ... TO DEFAULT go back to the value the session started with; with a
+    // runner-set timeout that is the runner's value.
+    const state: TimeoutState = ms === undefined ? this.#initial : { ms, source: index };
+    if (local) {
+      // SET LOCAL outside a transaction block has no effect (Postgres only warns).
+      if (inTransaction) this.current = state;
+      return;
+    }
+    this.session = state;
+    this.current = state;
+  }
+}
+
+function createdRelations(statement: ParsedStatement): RelationRef[] {
+  const node = statement.node;
+  switch (statement.type) {
+    case "CreateStmt": {
+      const r = relationFromRangeVar(node.relation as AstObject);
+      return r ? [r] : [];
+    }
+    case "CreateTableAsStmt": {
+      const into = node.into as { rel?: AstObject } | undefined;
+      const r = relationFromRangeVar(into?.rel);
+      return r ? [r] : [];
+    }
+    case "SelectStmt": {
+      const into = node.intoClause as { rel?: AstObject } | undefined;
+      const r = relationFromRangeVar(into?.rel);
+      return r ? [r] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+function droppedRelations(statement: ParsedStatement): RelationRef[] {
+  const node = statement.node;
+  if (statement.type === "DropStmt" && (node.removeType === "OBJECT_TABLE" || node.removeType === "OBJECT_MATVIEW")) {
+    return ((node.objects as unknown[] | undefined) ?? []).map(relationFromNameList).filter((r): r is RelationRef => !!r);
+  }
+  return [];
+}
+
+function renamedTable(statement: ParsedStatement): { from: RelationRef; to: string } | undefined {
+  const node = statement.node;
+  if (statement.type === "RenameStmt" && node.renameType === "OBJECT_TABLE") {
+    const from = relationFromRangeVar(node.relation as AstObject);
+    if (from && typeof node.newname === "string") return { from, to: `${from.schema ?? "public"}.${node.newname}` };
+  }
+  return undefined;
+}
+
+/** Computes the migration context of a parsed file. */
+export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOptions> = {}): MigrationContext {
+  const opts: MigrationOptions = { ...DEFAULT_OPTIONS, ...options };
+  const transactions: Transaction[] = [];
+  const facts: StatementFacts[] = [];
+  const createdTables = new Map<string, number>();
+  // For each table new to this file: the statement ranges in which it exists, (from, to].
+  const lifetimes = new Map<string, { from: number; to?: number }[]>();
+  const fromRun = new Set(opts.newTables ?? []);
+  const isNewTable = (relation: RelationRef | string, beforeIndex: number): boolean => {
+    const key = typeof relation === "string" ? relation : relation.key;
+    if (fromRun.has(key)) return true;
+    return (lifetimes.get(key) ?? []).some((l) => l.from < beforeIndex && (l.to === undefined || beforeIndex <= l.to));
+  };
+  const open = (key: string, index: number): void => {
+    const list = lifetimes.get(key) ?? [];
+    list.push({ from: index });
+    lifetimes.set(key, list);
+  };
+  const close = (key: string, index: number): void => {
+    const last = lifetimes.get(key)?.at(-1);
+    if (last && last.to === undefined) last.to = index;
+  };
+
+  const lockTimeout = new SettingTracker(opts.lockTimeoutSetByRunner ? { ms: Infinity, source: "runner" } : { ms: 0, source: "default" });
+  const statementTimeout = new SettingTracker(
+    opts.statementTimeoutSetByRunner ? { ms: Infinity, source: "runner" } : { ms: 0, source: "default" },
+  );
+  const trackers: Record<string, SettingTracker> = { lock_timeout: lockTimeout, statement_timeout: statementTimeout };
+
+  let current: Transaction | undefined;
+  if (opts.assumeInTransaction) {
+    current = { id: 0, kind: "assumed", statements: [] };
+    transactions.push(current);
+    lockTimeout.begin();
+    statementTimeout.begin();
+  }
+
+  for (const statement of parsed.statements) {
+    const index = statement.index;
+    const kind = transactionKind(statement);
+    if (kind === "begin" && !current) {
+      current = { id: transactions.length, kind: "explicit", begin: index, statements: [] };
+      transactions.push(current);
+      lockTimeout.begin();
+      statementTimeout.begin();
+    }
+    const inTransaction = current !== undefined;
+    for (const change of settingChanges(statement)) {
+      const targets = change.resetAll ? Object.values(trackers) : [trackers[change.name]!];
+      for (const t of targets) t.set(change.ms, change.local, inTransaction, index);
+    }
+
+    const allLocks = statementLocks(statement, opts);
+    const locks = allLocks.filter((l) => l.kind === "index" || !isNewTable(l.relation, index));
+    const fact: StatementFacts = {
+      statement,
+      ...(current ? { transaction: current } : {}),
+      lockTimeout: lockTimeout.current,
+      statementTimeout: statementTimeout.current,
+      locks,
+      allLocks,
+    };
+    facts.push(fact);
+    if (current && kind === "other") current.statements.push(index);
+
+    for (const r of createdRelations(statement)) {
+      if (!createdTables.has(r.key)) createdTables.set(r.key, index);
+      open(r.key, index);
+    }
+    for (const r of droppedRelations(statement)) close(r.key, index);
+    const rename = renamedTable(statement);
+    if (rename && isNewTable(rename.from, index)) {
+      close(rename.from.key, index);
+      open(rename.to, index);
+    }
+
+    if ((kind === "commit" || kind === "rollback") && current) {
+      current.end = index;
+      current.outcome = kind;
+      current = undefined;
+      lockTimeout.end(kind);
+      statementTimeout.end(kind);
+    }
+  }
+
+  return {
+    options: opts,
+    statements: facts,
+    transactions,
+    createdTables,
+    isNewTable,
+    facts(index) {
+      return facts[index]!;
+    },
+  };
+}
+
+/** True when the lock conflicts with ordinary reads or writes of the table. */
+export function blocksTraffic(lock: LockEffect): boolean {
+  return blocksReads(lock.mode) || blocksWrites(lock.mode);
+}

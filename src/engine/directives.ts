@@ -1,0 +1,81 @@
+/**
+ * Inline ignore comments:
+ *
+ *   -- pgsafe-ignore rule-a, rule-b -- reason      the next statement (or the one the comment trails / sits in)
+ *   -- pgsafe-ignore-file [rules]                  the whole file
+ *
+ * Block comments work the same. Without rule ids, every rule is silenced.
+ */
+import type { Comment } from "../parser/parse.js";
+import type { SourceText } from "../parser/positions.js";
+
+export interface Directive {
+  kind: "statement" | "file";
+  /** The rule ids listed, or undefined for "all rules". */
+  rules?: string[];
+  /** The comment's range. */
+  start: number;
+  end: number;
+  /** Range of the code the directive applies to (the whole text for file directives). */
+  target: [number, number];
+  /** Rule ids the directive silenced at least one finding for ("*" when no ids were listed). */
+  used: Set<string>;
+}
+
+const DIRECTIVE = /^\s*pgsafe-ignore(-file)?(?=\s|$)(.*)$/s;
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Parses the ignore comments of a file. `spans` are the statements and unparsable pieces, in order. */
+export function parseDirectives(comments: Comment[], spans: Span[], source: SourceText): Directive[] {
+  const directives: Directive[] = [];
+  for (const comment of comments) {
+    if (!comment.value.includes("pgsafe-ignore")) continue;
+    const m = DIRECTIVE.exec(comment.value);
+    if (!m) continue;
+    const body = m[2]!.split(/\s--\s|\s--$/)[0]!;
+    const ids = body
+      .split(/[\s,]+/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const rules = ids.length > 0 ? ids : undefined;
+    if (m[1]) {
+      directives.push({ kind: "file", ...(rules ? { rules } : {}), start: comment.start, end: comment.end, target: [0, source.text.length], used: new Set() });
+      continue;
+    }
+    const target = targetOf(comment, spans, source);
+    if (target) directives.push({ kind: "statement", ...(rules ? { rules } : {}), start: comment.start, end: comment.end, target, used: new Set() });
+    else directives.push({ kind: "statement", ...(rules ? { rules } : {}), start: comment.start, end: comment.end, target: [-1, -1], used: new Set() });
+  }
+  return directives;
+}
+
+function targetOf(comment: Comment, spans: Span[], source: SourceText): [number, number] | undefined {
+  const line = source.positionAt(comment.start).line;
+  // Inside a statement: that statement.
+  const inside = spans.find((s) => s.start <= comment.start && comment.start < s.end);
+  if (inside) return [inside.start, inside.end];
+  // Trailing a statement that ends on the comment's line: that statement.
+  const before = [...spans].reverse().find((s) => s.end <= comment.start);
+  if (before && source.positionAt(before.end).line === line) {
+    const lineStart = source.lineStarts[line - 1]!;
+    if (source.text.slice(lineStart, comment.start).trim() !== "") return [before.start, before.end];
+  }
+  // Otherwise the next statement.
+  const next = spans.find((s) => s.start >= comment.end);
+  return next ? [next.start, next.end] : undefined;
+}
+
+/** The directive that silences a finding of `ruleId` starting at `index`, if any (marking it used). */
+export function findSuppressor(directives: Directive[], ruleId: string, index: number): Directive | undefined {
+  for (const d of directives) {
+    if (d.rules && !d.rules.includes(ruleId)) continue;
+    if (index < d.target[0] || index > d.target[1]) continue;
+    d.used.add(d.rules ? ruleId : "*");
+    return d;
+  }
+  return undefined;
+}

@@ -1,0 +1,244 @@
+/**
+ * The engine: parses a file once, builds its migration context once, runs every enabled rule's
+ * visitors in one traversal, turns reports into messages and applies ignore comments.
+ */
+import type { RuleTextEdit, RuleTextEditor, SourceLocation, SourceRange } from "@eslint/core";
+import type { MigrationOptions } from "../analysis/context.js";
+import { PgNode, PgSourceCode } from "../language/source-code.js";
+import { parseSql, stripBom } from "../parser/parse.js";
+import type { Position } from "../parser/positions.js";
+import type { LintMessage, LintResult, LintSuggestion, PgReport, PgRuleDefinition } from "../types.js";
+import { findSuppressor, parseDirectives, type Span } from "./directives.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RuleRegistry = Record<string, PgRuleDefinition<any, any>>;
+
+export interface LintOptions {
+  filePath?: string;
+  /** All known rules (used to recognise ids in ignore comments). */
+  rules: RuleRegistry;
+  /** The enabled rules and their severity. */
+  severities: Record<string, 1 | 2>;
+  migration?: Partial<MigrationOptions>;
+  /** Rule options by rule id. */
+  ruleOptions?: Record<string, unknown[]>;
+  cwd?: string;
+}
+
+function interpolate(template: string, data: Record<string, unknown> | undefined | null): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
+
+const fixer: RuleTextEditor<PgNode> = {
+  insertTextAfter: (node, text) => ({ range: [node.range[1], node.range[1]], text }),
+  insertTextAfterRange: (range, text) => ({ range: [range[1], range[1]], text }),
+  insertTextBefore: (node, text) => ({ range: [node.range[0], node.range[0]], text }),
+  insertTextBeforeRange: (range, text) => ({ range: [range[0], range[0]], text }),
+  remove: (node) => ({ range: node.range, text: "" }),
+  removeRange: (range) => ({ range, text: "" }),
+  replaceText: (node, text) => ({ range: node.range, text }),
+  replaceTextRange: (range, text) => ({ range, text }),
+};
+
+/** Merges the edits of one fix into a single edit (as ESLint does). */
+export function mergeEdits(text: string, edits: RuleTextEdit | Iterable<RuleTextEdit> | null | undefined): RuleTextEdit | undefined {
+  if (!edits) return undefined;
+  const list = (Symbol.iterator in Object(edits) ? [...(edits as Iterable<RuleTextEdit>)] : [edits as RuleTextEdit]).sort(
+    (a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1],
+  );
+  if (list.length === 0) return undefined;
+  if (list.length === 1) return list[0];
+  const start = list[0]!.range[0];
+  const end = Math.max(...list.map((e) => e.range[1]));
+  let out = "";
+  let at = start;
+  for (const e of list) {
+    if (e.range[0] < at) throw new Error("Fix objects must not be overlapped in a report.");
+    out += text.slice(at, e.range[0]) + e.text;
+    at = e.range[1];
+  }
+  out += text.slice(at, end);
+  return { range: [start, end], text: out };
+}
+
+function isPosition(value: SourceLocation | Position): value is Position {
+  return "line" in value;
+}
+
+function compareMessages(a: LintMessage, b: LintMessage): number {
+  return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** Lints one migration file's text. */
+export function lintSource(rawText: string, options: LintOptions): LintResult {
+  const { text } = stripBom(rawText);
+  const filePath = options.filePath ?? "<text>";
+  const parsed = parseSql(text);
+  const sourceCode = new PgSourceCode(parsed, options.migration);
+  const languageOptions = sourceCode.migration.options;
+  const messages: LintMessage[] = [];
+
+  const makeMessage = (ruleId: string, rule: PgRuleDefinition, severity: 1 | 2, report: PgReport): LintMessage => {
+    let range: SourceRange;
+    if ("node" in report && report.node) range = report.node.range;
+    else {
+      const loc = (report as { loc: SourceLocation | Position }).loc;
+      if (isPosition(loc)) {
+        const start = sourceCode.source.indexAt(loc);
+        range = [start, start];
+      } else range = [sourceCode.source.indexAt(loc.start), sourceCode.source.indexAt(loc.end)];
+    }
+    const template = "messageId" in report && report.messageId ? rule.meta.messages[report.messageId] : (report as { message?: string }).message;
+    if (template === undefined) throw new Error(`rule ${ruleId} reported unknown messageId "${(report as { messageId?: string }).messageId}"`);
+    const start = sourceCode.source.positionAt(range[0]);
+    const end = sourceCode.source.positionAt(range[1]);
+    const message: LintMessage = {
+      ruleId,
+      severity,
+      message: interpolate(template, report.data),
+      ...("messageId" in report && report.messageId ? { messageId: report.messageId } : {}),
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+      range,
+    };
+    if (report.help) message.help = report.help;
+    if (rule.meta.docs.url) message.docsUrl = rule.meta.docs.url;
+    if (report.fix) {
+      if (!rule.meta.fixable) throw new Error(`rule ${ruleId} reported a fix without meta.fixable`);
+      const fix = mergeEdits(text, report.fix(fixer as RuleTextEditor));
+      if (fix) message.fix = fix;
+    }
+    if (report.suggest && report.suggest.length > 0) {
+      if (!rule.meta.hasSuggestions) throw new Error(`rule ${ruleId} reported suggestions without meta.hasSuggestions`);
+      const suggestions: LintSuggestion[] = [];
+      for (const s of report.suggest) {
+        const fix = mergeEdits(text, s.fix(fixer as RuleTextEditor));
+        if (!fix) continue;
+        const desc = "messageId" in s && s.messageId ? interpolate(rule.meta.messages[s.messageId as string] ?? "", s.data) : (s as { desc: string }).desc;
+        suggestions.push({ desc, ...("messageId" in s && s.messageId ? { messageId: s.messageId as string } : {}), fix });
+      }
+      if (suggestions.length > 0) message.suggestions = suggestions;
+    }
+    return message;
+  };
+
+  const internalError = (ruleId: string, error: unknown): void => {
+    const detail = error instanceof Error ? error.message : String(error);
+    messages.push({
+      ruleId,
+      severity: 2,
+      message: `Internal error in rule ${ruleId}: ${detail}. The rest of the file was linted; please report this.`,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      range: [0, 0],
+      fatal: true,
+    });
+  };
+
+  // Create every enabled rule and index its visitors by node type.
+  const listeners = new Map<string, { ruleId: string; fn: (node: unknown) => void }[]>();
+  const broken = new Set<string>();
+  for (const [ruleId, severity] of Object.entries(options.severities)) {
+    const rule = options.rules[ruleId];
+    if (!rule) continue;
+    const context = {
+      id: ruleId,
+      options: options.ruleOptions?.[ruleId] ?? (rule.meta as { defaultOptions?: unknown[] }).defaultOptions ?? [],
+      sourceCode,
+      languageOptions,
+      settings: {},
+      cwd: options.cwd ?? process.cwd(),
+      filename: filePath,
+      physicalFilename: filePath,
+      report: (report: PgReport) => messages.push(makeMessage(ruleId, rule, severity, report)),
+    };
+    let visitor;
+    try {
+      visitor = rule.create(context as never);
+    } catch (e) {
+      internalError(ruleId, e);
+      continue;
+    }
+    for (const [key, fn] of Object.entries(visitor)) {
+      if (typeof fn !== "function") continue;
+      const list = listeners.get(key) ?? [];
+      list.push({ ruleId, fn: fn as (node: unknown) => void });
+      listeners.set(key, list);
+    }
+  }
+
+  const dispatch = (key: string, node: unknown): void => {
+    const list = listeners.get(key);
+    if (!list) return;
+    for (const { ruleId, fn } of list) {
+      if (broken.has(ruleId)) continue;
+      try {
+        fn(node);
+      } catch (e) {
+        broken.add(ruleId);
+        internalError(ruleId, e);
+      }
+    }
+  };
+
+  dispatch("Migration", sourceCode.ast);
+  if (listeners.size > 0) {
+    sourceCode.walk(
+      (node) => dispatch(node.type, node),
+      (node) => dispatch(`${node.type}:exit`, node),
+    );
+  }
+  dispatch("Migration:exit", sourceCode.ast);
+
+  // Ignore comments.
+  const suppressedMessages: LintMessage[] = [];
+  let kept = messages;
+  if (text.includes("pgsafe-ignore")) {
+    const spans: Span[] = [
+      ...parsed.statements.filter((s) => !s.hiddenIn).map((s) => ({ start: s.start, end: s.end })),
+      ...parsed.errors.map((e) => ({ start: e.statementStart, end: e.statementEnd })),
+    ].sort((a, b) => a.start - b.start);
+    const directives = parseDirectives(parsed.comments, spans, sourceCode.source);
+    kept = [];
+    for (const m of messages) {
+      if (!m.fatal && findSuppressor(directives, m.ruleId, m.range[0])) suppressedMessages.push(m);
+      else kept.push(m);
+    }
+    const severity = options.severities["unused-ignore"];
+    const unusedRule = options.rules["unused-ignore"];
+    if (severity && unusedRule) {
+      for (const d of directives) {
+        const range: SourceRange = [d.start, d.end];
+        const report = (messageId: string, data: Record<string, string>): void => {
+          kept.push(makeMessage("unused-ignore", unusedRule, severity, { loc: sourceCode.locOf(range), messageId, data }));
+        };
+        for (const id of d.rules ?? []) if (!options.rules[id]) report("unknownRule", { rule: id });
+        if (!d.rules) {
+          if (d.used.size === 0) report(d.kind === "file" ? "unusedFile" : "unused", {});
+        } else {
+          for (const id of d.rules) if (options.rules[id] && !d.used.has(id)) report(d.kind === "file" ? "unusedRuleFile" : "unusedRule", { rule: id });
+        }
+      }
+    }
+  }
+
+  kept.sort(compareMessages);
+  const count = (severity: 1 | 2, fixable = false): number =>
+    kept.filter((m) => m.severity === severity && (!fixable || m.fix !== undefined)).length;
+  return {
+    filePath,
+    messages: kept,
+    suppressedMessages,
+    errorCount: count(2),
+    warningCount: count(1),
+    fixableErrorCount: count(2, true),
+    fixableWarningCount: count(1, true),
+    source: rawText,
+    statementCount: parsed.statements.length + parsed.errors.length,
+  };
+}

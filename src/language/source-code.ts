@@ -1,0 +1,213 @@
+/**
+ * PgSourceCode: the parsed migration, its migration context and position helpers, shaped like
+ * ESLint's TextSourceCode so that the same object serves pgsafe's engine and the ESLint language.
+ */
+import type { SourceLocation, SourceRange, TraversalStep } from "@eslint/core";
+import { analyzeMigration, type MigrationContext, type MigrationOptions, type StatementFacts } from "../analysis/context.js";
+import type { AstObject, Comment, ParsedSql, ParsedStatement } from "../parser/parse.js";
+import { SourceText } from "../parser/positions.js";
+import { tokenize, type Token } from "../parser/tokens.js";
+
+/** A node as rules see it: the libpg-query node object with its type and position. */
+export class PgNode<T = AstObject> {
+  readonly type: string;
+  readonly value: T;
+  readonly statement: ParsedStatement;
+  readonly parent: PgNode | null;
+  readonly #source: PgSourceCode;
+  #range: SourceRange | undefined;
+
+  constructor(type: string, value: T, statement: ParsedStatement, parent: PgNode | null, source: PgSourceCode, range?: SourceRange) {
+    this.type = type;
+    this.value = value;
+    this.statement = statement;
+    this.parent = parent;
+    this.#source = source;
+    this.#range = range;
+  }
+
+  /** UTF-16 range: a statement's whole span; for inner nodes, the token at their location. */
+  get range(): SourceRange {
+    if (!this.#range) {
+      const start = this.#source.indexOfLocation(this.statement, (this.value as AstObject).location);
+      this.#range = [start, this.#source.tokenEnd(this.statement, start)];
+    }
+    return this.#range;
+  }
+
+  get loc(): SourceLocation {
+    return this.#source.locOf(this.range);
+  }
+}
+
+/** The root node of a migration file. */
+export interface MigrationRoot {
+  type: "Migration";
+  statements: ParsedStatement[];
+  range: SourceRange;
+  loc: SourceLocation;
+}
+
+const IS_NODE_KEY = /^[A-Z]/;
+
+/** True for a libpg-query wrapper object `{ NodeType: {...} }`. */
+function wrappedType(value: object): string | undefined {
+  const keys = Object.keys(value);
+  return keys.length === 1 && IS_NODE_KEY.test(keys[0]!) ? keys[0] : undefined;
+}
+
+export class PgSourceCode {
+  readonly text: string;
+  readonly parsed: ParsedSql;
+  readonly source: SourceText;
+  readonly migration: MigrationContext;
+  readonly ast: MigrationRoot;
+  readonly #statementTokens = new Map<number, Token[]>();
+
+  constructor(parsed: ParsedSql, options: Partial<MigrationOptions> = {}) {
+    this.parsed = parsed;
+    this.text = parsed.text;
+    this.source = parsed.source;
+    this.migration = analyzeMigration(parsed, options);
+    const range: SourceRange = [0, this.text.length];
+    this.ast = { type: "Migration", statements: parsed.statements, range, loc: this.locOf(range) };
+  }
+
+  get lines(): string[] {
+    return this.text.split(/\r\n|\r|\n/);
+  }
+
+  get comments(): Comment[] {
+    return this.parsed.comments;
+  }
+
+  getLoc(node: { range: SourceRange } | { loc: SourceLocation }): SourceLocation {
+    if ("loc" in node && node.loc) return node.loc;
+    return this.locOf((node as { range: SourceRange }).range);
+  }
+
+  getRange(node: { range: SourceRange }): SourceRange {
+    return node.range;
+  }
+
+  getText(node?: { range: SourceRange }): string {
+    return node ? this.text.slice(node.range[0], node.range[1]) : this.text;
+  }
+
+  locOf(range: SourceRange): SourceLocation {
+    return this.source.locationOf(range[0], range[1]);
+  }
+
+  /** The migration facts (transaction, timeouts, locks) of the statement a node belongs to. */
+  factsOf(node: PgNode | ParsedStatement): StatementFacts {
+    const statement = node instanceof PgNode ? node.statement : node;
+    return this.migration.facts(statement.index);
+  }
+
+  /** UTF-16 index of a node `location` (a byte offset relative to the statement's parse). */
+  indexOfLocation(statement: ParsedStatement, location: unknown): number {
+    if (typeof location !== "number" || location < 0) {
+      return location === undefined ? this.source.indexFromByte(statement.byteBase) : statement.start;
+    }
+    return this.source.indexFromByte(statement.byteBase + location);
+  }
+
+  /** The statement's tokens (comments included), with indices into the file text. */
+  tokensOf(statement: ParsedStatement): Token[] {
+    let tokens = this.#statementTokens.get(statement.index);
+    if (!tokens) {
+      const local = tokenize(new SourceText(statement.text));
+      tokens = local.map((t) => ({ ...t, start: t.start + statement.start, end: t.end + statement.start }));
+      this.#statementTokens.set(statement.index, tokens);
+    }
+    return tokens;
+  }
+
+  /** End of the token that starts at (or contains) `index` within the statement. */
+  tokenEnd(statement: ParsedStatement, index: number): number {
+    for (const t of this.tokensOf(statement)) if (t.start <= index && index < t.end) return t.end;
+    return Math.min(index + 1, statement.end);
+  }
+
+  /**
+   * Range of the `n`th subcommand of an ALTER TABLE (the comma-separated actions after the table
+   * name), or the whole statement when it cannot be found.
+   */
+  alterCommandRange(statement: ParsedStatement, n: number): SourceRange {
+    const tokens = this.tokensOf(statement).filter((t) => !t.kind.startsWith("comment"));
+    // Skip ALTER TABLE [IF EXISTS] [ONLY] name [*]: the actions start after the relation name,
+    // which is the first token at the RangeVar's location (and its qualifiers).
+    const relationAt = this.indexOfLocation(statement, (statement.node.relation as AstObject | undefined)?.location);
+    let k = tokens.findIndex((t) => t.start >= relationAt);
+    if (k < 0) return [statement.start, statement.end];
+    k++;
+    while (k + 1 < tokens.length && tokens[k]!.upper === "." ) k += 2;
+    if (tokens[k]?.upper === "*") k++;
+    const segments: SourceRange[] = [];
+    let depth = 0;
+    let segStart = tokens[k]?.start;
+    let segEnd = segStart;
+    for (; k < tokens.length; k++) {
+      const t = tokens[k]!;
+      if (t.kind === "open-paren") depth++;
+      else if (t.kind === "close-paren") depth--;
+      if (t.upper === "," && depth === 0) {
+        if (segStart !== undefined && segEnd !== undefined) segments.push([segStart, segEnd]);
+        segStart = tokens[k + 1]?.start;
+        continue;
+      }
+      segEnd = t.end;
+    }
+    if (segStart !== undefined && segEnd !== undefined) segments.push([segStart, segEnd]);
+    return segments[n] ?? [statement.start, statement.end];
+  }
+
+  /** Range from the first token matching `first` to the end of the following tokens matching `rest`. */
+  keywordRange(statement: ParsedStatement, words: string[]): SourceRange | undefined {
+    const tokens = this.tokensOf(statement).filter((t) => !t.kind.startsWith("comment"));
+    for (let i = 0; i + words.length <= tokens.length; i++) {
+      if (words.every((w, j) => tokens[i + j]!.upper === w)) return [tokens[i]!.start, tokens[i + words.length - 1]!.end];
+    }
+    return undefined;
+  }
+
+  /** Calls `enter` / `exit` for every statement node and every wrapped node inside it, depth first. */
+  walk(enter: (node: PgNode) => void, exit: (node: PgNode) => void): void {
+    const visit = (value: unknown, statement: ParsedStatement, parent: PgNode): void => {
+      if (value === null || typeof value !== "object") return;
+      if (Array.isArray(value)) {
+        for (const v of value) visit(v, statement, parent);
+        return;
+      }
+      const type = wrappedType(value);
+      if (type !== undefined) {
+        const inner = (value as Record<string, unknown>)[type];
+        if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
+          const node = new PgNode(type, inner as AstObject, statement, parent, this);
+          enter(node);
+          for (const v of Object.values(inner)) visit(v, statement, node);
+          exit(node);
+          return;
+        }
+      }
+      for (const v of Object.values(value)) visit(v, statement, parent);
+    };
+    for (const statement of this.parsed.statements) {
+      const node = new PgNode(statement.type, statement.node, statement, null, this, [statement.start, statement.end]);
+      enter(node);
+      for (const v of Object.values(statement.node)) visit(v, statement, node);
+      exit(node);
+    }
+  }
+
+  /** ESLint traversal steps: the root, then every node (enter and exit). */
+  traverse(): Iterable<TraversalStep> {
+    const steps: TraversalStep[] = [{ kind: 1, target: this.ast, phase: 1, args: [this.ast, null] }];
+    this.walk(
+      (node) => steps.push({ kind: 1, target: node, phase: 1, args: [node, node.parent] }),
+      (node) => steps.push({ kind: 1, target: node, phase: 2, args: [node, node.parent] }),
+    );
+    steps.push({ kind: 1, target: this.ast, phase: 2, args: [this.ast, null] });
+    return steps;
+  }
+}

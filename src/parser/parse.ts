@@ -1,0 +1,220 @@
+/**
+ * Parsing a migration file into statements with exact spans, comments and syntax errors.
+ *
+ * The whole file is parsed once. Only when that fails (a syntax error, psql meta-commands) is it
+ * split at statement boundaries and each statement parsed on its own, so one bad statement does
+ * not hide the rest of the file.
+ */
+import type { Node } from "libpg-query";
+import { SourceText } from "./positions.js";
+import { parseSync } from "./wasm.js";
+import { splitStatements, tokenize, type Token } from "./tokens.js";
+
+/** A node's inner object, as libpg-query returns it (fields with zero values are omitted). */
+export type AstObject = Record<string, unknown>;
+
+export interface ParsedStatement {
+  /** Position among the file's statements, from 0. */
+  index: number;
+  /** The libpg-query node type of the statement, e.g. `IndexStmt`. */
+  type: string;
+  /** The statement's node object (the value under `type`). */
+  node: AstObject;
+  /** The wrapped node, `{ [type]: node }`. */
+  raw: Node;
+  /** UTF-16 range in the file text: first token to last token, without the `;`. */
+  start: number;
+  end: number;
+  /** UTF-8 byte offset that node `location` fields inside this statement are relative to. */
+  byteBase: number;
+  /** The statement's text. */
+  text: string;
+  /** Set for statements found inside another statement (a DO block or function body). */
+  hiddenIn?: { kind: "do" | "function" | "execute"; statement: number };
+}
+
+export interface Comment {
+  kind: "line" | "block";
+  /** The comment's text without `--` or the `/* *\/` delimiters. */
+  value: string;
+  start: number;
+  end: number;
+}
+
+export interface ParseError {
+  message: string;
+  /** UTF-16 range of the token at which Postgres stopped. */
+  start: number;
+  end: number;
+  /** Range of the whole statement that failed to parse. */
+  statementStart: number;
+  statementEnd: number;
+}
+
+export interface ParsedSql {
+  source: SourceText;
+  text: string;
+  statements: ParsedStatement[];
+  errors: ParseError[];
+  /** Ranges of psql meta-commands that were skipped. */
+  metaCommands: { start: number; end: number }[];
+  /** All comments, computed on first use. */
+  readonly comments: Comment[];
+  /** Tokens of the whole text (Postgres scanner, or fallback lexer), computed on first use. */
+  readonly tokens: Token[];
+}
+
+interface SqlErrorLike {
+  message: string;
+  sqlDetails?: { cursorPosition?: number };
+}
+
+const META_COMMAND = /^[ \t]*\\/m;
+
+function unwrap(raw: Node): [string, AstObject] {
+  const key = Object.keys(raw)[0]!;
+  return [key, (raw as unknown as Record<string, AstObject>)[key]!];
+}
+
+/** Shrinks [start, end) to exclude surrounding white space. */
+function trimRange(text: string, start: number, end: number): [number, number] {
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  while (start < end && /\s/.test(text[start]!)) start++;
+  return [start, end];
+}
+
+class ParsedFile implements ParsedSql {
+  readonly source: SourceText;
+  readonly statements: ParsedStatement[] = [];
+  readonly errors: ParseError[] = [];
+  readonly metaCommands: { start: number; end: number }[] = [];
+  #tokens: Token[] | undefined;
+  #comments: Comment[] | undefined;
+
+  constructor(source: SourceText) {
+    this.source = source;
+  }
+
+  get text(): string {
+    return this.source.text;
+  }
+
+  get tokens(): Token[] {
+    this.#tokens ??= tokenize(this.source);
+    return this.#tokens;
+  }
+
+  set tokens(tokens: Token[]) {
+    this.#tokens = tokens;
+  }
+
+  get comments(): Comment[] {
+    if (!this.#comments) {
+      const text = this.text;
+      this.#comments = [];
+      for (const t of this.tokens) {
+        if (t.kind === "comment-line") {
+          this.#comments.push({ kind: "line", value: text.slice(t.start + 2, t.end), start: t.start, end: t.end });
+        } else if (t.kind === "comment-block") {
+          const close = t.unterminated ? t.end : t.end - 2;
+          this.#comments.push({ kind: "block", value: text.slice(t.start + 2, close), start: t.start, end: t.end });
+        }
+      }
+    }
+    return this.#comments;
+  }
+}
+
+function addStatement(file: ParsedFile, raw: Node, start: number, end: number, byteBase: number): void {
+  const [type, node] = unwrap(raw);
+  file.statements.push({
+    index: file.statements.length,
+    type,
+    node,
+    raw,
+    start,
+    end,
+    byteBase,
+    text: file.text.slice(start, end),
+  });
+}
+
+function parseWhole(file: ParsedFile): boolean {
+  const { source, text } = file;
+  let result;
+  try {
+    result = parseSync(text);
+  } catch {
+    return false;
+  }
+  for (const raw of result.stmts ?? []) {
+    const byteStart = raw.stmt_location ?? 0;
+    const byteEnd = raw.stmt_len ? byteStart + raw.stmt_len : source.byteLength;
+    const [start, end] = trimRange(text, source.indexFromByte(byteStart), source.indexFromByte(byteEnd));
+    addStatement(file, raw.stmt!, start, end, 0);
+  }
+  return true;
+}
+
+function tokenEndAt(text: string, index: number, limit: number): number {
+  const m = /^(?:"(?:[^"]|"")*"|'(?:[^']|'')*'|[A-Za-z0-9_$\u0080-\uffff]+|\S)/.exec(text.slice(index, Math.min(limit, index + 200)));
+  return Math.min(limit, index + (m ? m[0].length : 1));
+}
+
+function parsePieces(file: ParsedFile): void {
+  const { source, text } = file;
+  const tokens = file.tokens;
+  const { pieces, metaCommands } = splitStatements(text, tokens);
+  file.metaCommands.push(...metaCommands);
+  for (const piece of pieces) {
+    const pieceText = text.slice(piece.start, piece.end);
+    const byteBase = source.byteFromIndex(piece.start);
+    try {
+      const result = parseSync(pieceText);
+      for (const raw of result.stmts ?? []) addStatement(file, raw.stmt!, piece.start, piece.end, byteBase);
+    } catch (e) {
+      const err = e as SqlErrorLike;
+      const cursor = err.sqlDetails?.cursorPosition;
+      let at = cursor === undefined ? piece.start : source.indexFromCodePoint(cursor, piece.start);
+      let atEnd = false;
+      if (at >= piece.end) {
+        // "at end of input": point at the statement's last token.
+        const last = tokens.filter((t) => t.start >= piece.start && t.end <= piece.end && !t.kind.startsWith("comment")).pop();
+        at = last ? last.start : piece.start;
+        atEnd = true;
+      }
+      const end = atEnd ? piece.end : tokenEndAt(text, at, piece.end);
+      file.errors.push({
+        message: cleanMessage(err.message),
+        start: at,
+        end: Math.max(end, at + 1),
+        statementStart: piece.start,
+        statementEnd: piece.end,
+      });
+    }
+  }
+}
+
+function cleanMessage(message: string): string {
+  const m = String(message ?? "syntax error").split("\n")[0]!;
+  return m.replace(/^Error:\s*/, "");
+}
+
+/**
+ * Parses SQL text (without a byte-order mark: strip it first and keep positions relative to the
+ * stripped text, as editors do).
+ */
+export function parseSql(text: string): ParsedSql {
+  const file = new ParsedFile(new SourceText(text));
+  if (text.trim() === "") return file;
+  if (META_COMMAND.test(text) || !parseWhole(file)) {
+    file.statements.length = 0;
+    parsePieces(file);
+  }
+  return file;
+}
+
+/** Removes a leading byte-order mark. */
+export function stripBom(text: string): { text: string; bom: boolean } {
+  return text.charCodeAt(0) === 0xfeff ? { text: text.slice(1), bom: true } : { text, bom: false };
+}

@@ -1,0 +1,35 @@
+import { runRuleTests } from "../harness/rule-tester.js";
+
+runRuleTests("require-concurrent-index-creation", {
+  valid: [
+    "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+    { name: "table created earlier in the same file", code: "CREATE TABLE users (id bigint, email text);\nCREATE INDEX users_email_idx ON users (email);" },
+    {
+      name: "table created earlier in the same transaction",
+      code: "BEGIN;\nCREATE TABLE app.users (id bigint, email text);\nCREATE UNIQUE INDEX users_email_idx ON app.users (email);\nCOMMIT;",
+    },
+    { name: "quoted name created earlier", code: 'CREATE TABLE "Users" (id bigint);\nCREATE INDEX ON "Users" (id);' },
+  ],
+  invalid: [
+    {
+      name: "plain index on an existing table",
+      code: "CREATE INDEX users_email_idx ON users (email);",
+      errors: [{ messageId: "missingConcurrently", line: 1, column: 1, endLine: 1, endColumn: 13, includes: ['"users_email_idx"', '"users"', "SHARE"], helpIncludes: ["CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);"] }],
+    },
+    {
+      name: "unquoted name folds to lower case, quoted one does not",
+      code: 'CREATE TABLE "Users" (id bigint);\nCREATE INDEX users_id_idx ON Users (id);',
+      errors: [{ messageId: "missingConcurrently", line: 2, column: 1 }],
+    },
+    {
+      name: "a different schema is a different table",
+      code: "CREATE TABLE app.users (id bigint);\nCREATE UNIQUE INDEX users_id_idx ON public.users (id);",
+      errors: [{ messageId: "missingConcurrently", line: 2, column: 1, endColumn: 20 }],
+    },
+    {
+      name: "after multi-byte text the column counts UTF-16 units",
+      code: "SELECT '😀 é'; CREATE INDEX i ON t (a);",
+      errors: [{ messageId: "missingConcurrently", line: 1, column: 16, endColumn: 28 }],
+    },
+  ],
+});
