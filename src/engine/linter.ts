@@ -4,7 +4,7 @@
  */
 import type { RuleTextEdit, RuleTextEditor, SourceLocation, SourceRange } from "@eslint/core";
 import type { MigrationOptions } from "../analysis/context.js";
-import { PgNode, PgSourceCode } from "../language/source-code.js";
+import { PgSourceCode, type PgNode } from "../language/source-code.js";
 import { parseSql, stripBom } from "../parser/parse.js";
 import type { Position } from "../parser/positions.js";
 import type { LintMessage, LintResult, LintSuggestion, PgReport, PgRuleDefinition } from "../types.js";

@@ -166,33 +166,61 @@ function parsePieces(file: ParsedFile): void {
   const tokens = file.tokens;
   const { pieces, metaCommands } = splitStatements(text, tokens);
   file.metaCommands.push(...metaCommands);
-  for (const piece of pieces) {
+  const queue = [...pieces];
+  while (queue.length > 0) {
+    const piece = queue.shift()!;
     const pieceText = text.slice(piece.start, piece.end);
     const byteBase = source.byteFromIndex(piece.start);
     try {
       const result = parseSync(pieceText);
       for (const raw of result.stmts ?? []) addStatement(file, raw.stmt!, piece.start, piece.end, byteBase);
+      continue;
     } catch (e) {
-      const err = e as SqlErrorLike;
-      const cursor = err.sqlDetails?.cursorPosition;
-      let at = cursor === undefined ? piece.start : source.indexFromCodePoint(cursor, piece.start);
-      let atEnd = false;
-      if (at >= piece.end) {
-        // "at end of input": point at the statement's last token.
-        const last = tokens.filter((t) => t.start >= piece.start && t.end <= piece.end && !t.kind.startsWith("comment")).pop();
-        at = last ? last.start : piece.start;
-        atEnd = true;
+      const inner = innerSemicolon(tokens, piece);
+      if (inner !== undefined) {
+        // An unbalanced "(" swallowed the following statements: end the broken statement at the
+        // first semicolon inside it and split the rest again.
+        const head = { start: piece.start, end: lastTokenEnd(tokens, piece.start, inner) };
+        const rest = splitStatements(text, tokens.filter((t) => t.start > inner && t.end <= piece.end)).pieces;
+        queue.unshift(head, ...rest);
+        continue;
       }
-      const end = atEnd ? piece.end : tokenEndAt(text, at, piece.end);
-      file.errors.push({
-        message: cleanMessage(err.message),
-        start: at,
-        end: Math.max(end, at + 1),
-        statementStart: piece.start,
-        statementEnd: piece.end,
-      });
+      file.errors.push(errorAt(file, e as SqlErrorLike, piece));
     }
   }
+}
+
+/** Index of a `;` inside the piece (only possible inside unbalanced parentheses), if any. */
+function innerSemicolon(tokens: Token[], piece: { start: number; end: number }): number | undefined {
+  return tokens.find((t) => t.kind === "semicolon" && t.start > piece.start && t.end <= piece.end)?.start;
+}
+
+function lastTokenEnd(tokens: Token[], from: number, before: number): number {
+  let end = from;
+  for (const t of tokens) if (t.start >= from && t.end <= before && !t.kind.startsWith("comment")) end = t.end;
+  return end;
+}
+
+function errorAt(file: ParsedFile, err: SqlErrorLike, piece: { start: number; end: number }): ParseError {
+  const { source, text, tokens } = file;
+  const cursor = err.sqlDetails?.cursorPosition;
+  let at = cursor === undefined ? piece.start : source.indexFromCodePoint(cursor, piece.start);
+  let atEnd = false;
+  if (at >= piece.end) {
+    // "at end of input": point at the statement's last token.
+    let last: Token | undefined;
+    for (const t of tokens) if (t.start >= piece.start && t.end <= piece.end && !t.kind.startsWith("comment")) last = t;
+    at = last ? last.start : piece.start;
+    atEnd = true;
+  }
+  const end = atEnd ? piece.end : tokenEndAt(text, at, piece.end);
+  return {
+    message: cleanMessage(err.message),
+    start: at,
+    end: Math.max(end, at + 1),
+    statementStart: piece.start,
+    statementEnd: piece.end,
+  };
 }
 
 function cleanMessage(message: string): string {

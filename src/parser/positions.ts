@@ -16,6 +16,7 @@ export interface SourceLocation {
   end: Position;
 }
 
+// eslint-disable-next-line no-control-regex -- matching "not ASCII" needs the full range
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Index of the last element of a sorted array that is <= value. */
