@@ -7,10 +7,14 @@ import requireConcurrentIndexCreation from "./require-concurrent-index-creation.
 import syntaxError from "./syntax-error.js";
 import unusedIgnore from "./unused-ignore.js";
 
-export const rules = {
+const registry = {
   "require-concurrent-index-creation": requireConcurrentIndexCreation,
   "syntax-error": syntaxError,
   "unused-ignore": unusedIgnore,
 } satisfies Record<string, PgRuleDefinition>;
 
-export type RuleId = keyof typeof rules;
+export type RuleId = keyof typeof registry;
+
+/** The rules by id, typed as general rule definitions (each file keeps its precise type). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const rules: Record<RuleId, PgRuleDefinition<any, any>> = registry;
