@@ -10,6 +10,7 @@
  * - Cases must parse (a syntax error in a test case is a broken test, not a finding).
  * - Invalid cases name the messageId and position of every finding.
  * - A fix or suggestion must leave SQL that parses and no longer has that finding.
+ * - Every rule has at least three valid and three invalid cases.
  */
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
@@ -108,6 +109,11 @@ export function runRuleTests(ruleId: string, tests: RuleTests): void {
   ];
 
   describe(ruleId, () => {
+    it("has at least three valid and three invalid cases", () => {
+      expect(validCases.length).toBeGreaterThanOrEqual(3);
+      expect(tests.invalid.length).toBeGreaterThanOrEqual(3);
+    });
+
     describe("valid", () => {
       for (const c of validCases) {
         it(c.name, () => {
