@@ -308,6 +308,15 @@ export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOp
       lockTimeout.end(kind);
       statementTimeout.end(kind);
     }
+    // COMMIT / ROLLBACK AND CHAIN end the transaction for the settings (SET LOCAL expires, ROLLBACK
+    // undoes SETs) and open the next one at once; the rest of pgsafe sees one transaction.
+    if (kind === "other" && current && statement.type === "TransactionStmt" && statement.node.chain) {
+      const outcome = statement.node.kind === "TRANS_STMT_ROLLBACK" ? "rollback" : "commit";
+      for (const t of [lockTimeout, statementTimeout]) {
+        t.end(outcome);
+        t.begin();
+      }
+    }
   }
 
   return {

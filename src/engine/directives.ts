@@ -58,11 +58,13 @@ function targetOf(comment: Comment, spans: Span[], source: SourceText): [number,
   // Inside a statement: that statement.
   const inside = spans.find((s) => s.start <= comment.start && comment.start < s.end);
   if (inside) return [inside.start, inside.end];
-  // Trailing a statement that ends on the comment's line: that statement.
+  // Trailing a statement on the comment's line (after its `;`), with no code after the comment: that statement.
   const before = [...spans].reverse().find((s) => s.end <= comment.start);
-  if (before && source.positionAt(before.end).line === line) {
+  if (before && /^\s*;?[ \t]*$/.test(source.text.slice(before.end, comment.start))) {
     const lineStart = source.lineStarts[line - 1]!;
-    if (source.text.slice(lineStart, comment.start).trim() !== "") return [before.start, before.end];
+    const rest = /^[^\r\n]*/.exec(source.text.slice(comment.end))![0].trim();
+    const codeFollows = rest !== "" && !rest.startsWith("--") && !rest.startsWith("/*");
+    if (source.text.slice(lineStart, comment.start).trim() !== "" && !codeFollows) return [before.start, before.end];
   }
   // Otherwise the next statement.
   const next = spans.find((s) => s.start >= comment.end);

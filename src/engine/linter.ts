@@ -217,11 +217,11 @@ export function lintSource(rawText: string, options: LintOptions): LintResult {
         const report = (messageId: string, data: Record<string, string>): void => {
           kept.push(makeMessage("unused-ignore", unusedRule, severity, { loc: sourceCode.locOf(range), messageId, data }));
         };
-        for (const id of d.rules ?? []) if (!options.rules[id]) report("unknownRule", { rule: id });
+        for (const id of d.rules ?? []) if (!Object.hasOwn(options.rules, id)) report("unknownRule", { rule: id });
         if (!d.rules) {
           if (d.used.size === 0) report(d.kind === "file" ? "unusedFile" : "unused", {});
         } else {
-          for (const id of d.rules) if (options.rules[id] && !d.used.has(id)) report(d.kind === "file" ? "unusedRuleFile" : "unusedRule", { rule: id });
+          for (const id of d.rules) if (Object.hasOwn(options.rules, id) && !d.used.has(id)) report(d.kind === "file" ? "unusedRuleFile" : "unusedRule", { rule: id });
         }
       }
     }

@@ -230,6 +230,13 @@ export function splitStatements(text: string, tokens: Token[]): Split {
   };
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;
+    if (t.kind === "comment-block" && t.unterminated) {
+      // An unclosed block comment runs to the end of the text: keep it in the piece, so that
+      // Postgres reports it instead of the piece parsing without it.
+      if (start < 0) start = t.start;
+      end = t.end;
+      continue;
+    }
     if (t.kind === "comment-line" || t.kind === "comment-block") continue;
     if (t.kind === "backslash" && startsLine(text, t.start)) {
       flush();
