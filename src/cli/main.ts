@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+/**
+ * The `pgsafe` command. `main(argv, io)` returns the exit code and never throws:
+ *
+ *   0  no error-severity findings (warnings allowed unless over --max-warnings)
+ *   1  at least one error-severity finding (a syntax error is one), or too many warnings
+ *   2  a usage, configuration or I/O problem, reported as one line on stderr
+ *
+ * Start-up stays light: the linter (parser, rules) and the reporters are imported only when needed.
+ */
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LintResult } from "../types.js";
+import { describeFsError, PgsafeUsageError } from "./errors.js";
+import { helpText, parseArgs, type CliOptions } from "./options.js";
+
+export interface CliIo {
+  stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string): unknown };
+  stdin: AsyncIterable<Buffer | string>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+const ISSUES_URL = "https://github.com/pgsafe/pgsafe/issues";
+
+/** pgsafe's version, from the package.json above this module (src/cli or dist/src/cli). */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "pgsafe" && pkg.version) return pkg.version;
+    } catch {
+      // Not here: look one level up.
+    }
+    dir = dirname(dir);
+  }
+  return "unknown";
+}
+
+/** Whether to colour the report: flags first, then FORCE_COLOR / NO_COLOR, then "is it a terminal". */
+export function useColor(flag: boolean | undefined, env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  // As in Node itself, FORCE_COLOR takes precedence over NO_COLOR.
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return isTTY && env.TERM !== "dumb";
+}
+
+async function readStdin(stdin: AsyncIterable<Buffer | string>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
+}
+
+function onlyErrors(result: LintResult): LintResult {
+  const messages = result.messages.filter((m) => m.severity === 2);
+  return { ...result, messages, warningCount: 0, fixableWarningCount: 0 };
+}
+
+async function listRules(options: CliOptions, io: CliIo): Promise<number> {
+  const { rules } = await import("../../rules/index.js");
+  const entries = Object.entries(rules).map(([id, rule]) => ({
+    id,
+    defaultSeverity: rule.meta.docs.defaultSeverity,
+    recommended: rule.meta.docs.recommended,
+    category: rule.meta.docs.category,
+    description: rule.meta.docs.description,
+    url: rule.meta.docs.url,
+    ...(rule.meta.docs.lock ? { lock: rule.meta.docs.lock } : {}),
+    fixable: rule.meta.fixable !== undefined,
+    hasSuggestions: rule.meta.hasSuggestions === true,
+  }));
+  if (options.format === "json") {
+    io.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    return 0;
+  }
+  if (options.format !== "text") throw new PgsafeUsageError(`Unknown format "${options.format}" for "pgsafe rules". Use one of: text, json.`);
+  const { createColors } = await import("picocolors");
+  const c = createColors(useColor(options.color, io.env, io.stdout.isTTY === true));
+  const idWidth = Math.max(4, ...entries.map((e) => e.id.length));
+  const catWidth = Math.max(8, ...entries.map((e) => e.category.length));
+  const lines = [c.bold(`${"rule".padEnd(idWidth)}  default  ${"category".padEnd(catWidth)}  description`)];
+  for (const e of entries) {
+    const severity = e.defaultSeverity.padEnd(7);
+    const painted = e.defaultSeverity === "error" ? c.red(severity) : e.defaultSeverity === "warn" ? c.yellow(severity) : c.dim(severity);
+    lines.push(`${e.id.padEnd(idWidth)}  ${painted}  ${e.category.padEnd(catWidth)}  ${e.description}`);
+    lines.push(`${" ".repeat(idWidth + 2 + 7 + 2 + catWidth + 2)}${c.dim(e.url)}`);
+  }
+  io.stdout.write(`${lines.join("\n")}\n`);
+  return 0;
+}
+
+async function lint(options: CliOptions, io: CliIo): Promise<number> {
+  // Check the format before doing any work; this loads only that reporter.
+  const { loadReporter } = await import("../reporters/index.js");
+  const reporter = await loadReporter(options.format);
+  const api = await import("../index.js");
+  const common = {
+    cwd: io.cwd,
+    ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
+    ...(options.assumeInTransaction ? { assumeInTransaction: true } : {}),
+    ...(options.include.length > 0 ? { include: options.include } : {}),
+    ...(options.exclude.length > 0 ? { exclude: options.exclude } : {}),
+  };
+
+  let results: LintResult[];
+  if (options.stdin) {
+    const name = options.stdinFilename ?? "<stdin>";
+    let bytes: Buffer;
+    try {
+      bytes = await readStdin(io.stdin);
+    } catch (error) {
+      throw new PgsafeUsageError(`Cannot read standard input: ${describeFsError(error)}.`);
+    }
+    const text = api.decodeSql(bytes, options.stdinFilename ?? "standard input");
+    results = [api.lintText(text, { ...common, filePath: name })];
+  } else {
+    results = await api.lintFiles(options.patterns, { ...common, ignorePatterns: options.ignorePatterns });
+  }
+  if (options.quiet) results = results.map(onlyErrors);
+
+  const color = options.outputFile ? options.color === true : useColor(options.color, io.env, io.stdout.isTTY === true);
+  const report = reporter(results, { cwd: io.cwd, color, rules: api.rules });
+  if (options.outputFile) {
+    const target = resolve(io.cwd, options.outputFile);
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, report);
+    } catch (error) {
+      throw new PgsafeUsageError(`Cannot write the report to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
+    }
+  } else if (report) io.stdout.write(report);
+
+  const errors = results.reduce((n, r) => n + r.errorCount, 0);
+  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  if (errors > 0) return 1;
+  if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
+    io.stderr.write(`pgsafe found too many warnings (${warnings}, maximum: ${options.maxWarnings}).\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Runs the command line; resolves to the exit code. */
+export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const full: CliIo = {
+    stdout: io.stdout ?? process.stdout,
+    stderr: io.stderr ?? process.stderr,
+    stdin: io.stdin ?? process.stdin,
+    env: io.env ?? process.env,
+    cwd: io.cwd ?? process.cwd(),
+  };
+  try {
+    const options = parseArgs(argv);
+    if (options.help) {
+      full.stdout.write(helpText());
+      return 0;
+    }
+    if (options.version) {
+      full.stdout.write(`${packageVersion()}\n`);
+      return 0;
+    }
+    return options.command === "rules" ? await listRules(options, full) : await lint(options, full);
+  } catch (error) {
+    if (error instanceof PgsafeUsageError) {
+      full.stderr.write(`pgsafe: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const debug = (full.env.DEBUG ?? "").split(/[\s,]+/).some((name) => name === "*" || name.startsWith("pgsafe"));
+    full.stderr.write(
+      `pgsafe: internal error: ${detail}. Please report it at ${ISSUES_URL}${debug ? "" : " (set DEBUG=pgsafe to print the stack)"}.\n`,
+    );
+    if (debug && error instanceof Error && error.stack) full.stderr.write(`${error.stack}\n`);
+    return 2;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // `pgsafe ... | head` closes the pipe early: stop quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  process.exitCode = await main(process.argv.slice(2));
+}

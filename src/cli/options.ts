@@ -1,0 +1,261 @@
+/**
+ * Command-line parsing: argv → CliOptions, or a PgsafeUsageError naming the bad argument and the
+ * fix. Nothing here loads the linter, so `--help` and `--version` stay instant.
+ */
+import { reporterNames } from "../reporters/index.js";
+import { closest, PgsafeUsageError } from "./errors.js";
+
+export type Command = "lint" | "rules";
+
+export interface CliOptions {
+  command: Command;
+  /** Paths, directories and globs (lint); empty means ".". */
+  patterns: string[];
+  /** Read SQL from stdin (`-`). */
+  stdin: boolean;
+  stdinFilename?: string;
+  format: string;
+  outputFile?: string;
+  pgVersion?: number;
+  assumeInTransaction?: boolean;
+  include: string[];
+  exclude: string[];
+  quiet: boolean;
+  /** -1: no limit. */
+  maxWarnings: number;
+  /** undefined: decide from the environment and the terminal. */
+  color?: boolean;
+  ignorePatterns: string[];
+  help: boolean;
+  version: boolean;
+}
+
+interface OptionSpec {
+  /** Takes a value (`--name value` or `--name=value`). */
+  value?: string;
+  /** The commands it applies to. */
+  commands: readonly Command[];
+  apply(options: CliOptions, value: string, name: string): void;
+  description: string;
+}
+
+const LINT: readonly Command[] = ["lint"];
+const ALL: readonly Command[] = ["lint", "rules"];
+
+function list(value: string): string[] {
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function integer(value: string, name: string, hint: string): number {
+  if (!/^-?\d+$/.test(value.trim())) throw new PgsafeUsageError(`Invalid value "${value}" for ${name}: ${hint}.`);
+  return Number(value);
+}
+
+export const OPTIONS: Record<string, OptionSpec> = {
+  "--format": {
+    value: "NAME",
+    commands: ALL,
+    apply: (o, v) => (o.format = v),
+    description: `output format: ${reporterNames.join(", ")} (default text)`,
+  },
+  "--output-file": {
+    value: "FILE",
+    commands: LINT,
+    apply: (o, v) => (o.outputFile = v),
+    description: "write the report to FILE instead of standard output",
+  },
+  "--pg-version": {
+    value: "N",
+    commands: LINT,
+    apply: (o, v, name) => {
+      const n = integer(v, name, "use a PostgreSQL major version from 10 to 19, e.g. --pg-version 16");
+      if (n < 10 || n > 19) throw new PgsafeUsageError(`Unsupported PostgreSQL version ${v} for ${name}: use a major version from 10 to 19.`);
+      o.pgVersion = n;
+    },
+    description: "PostgreSQL major version the migrations run on (10-19, default 15)",
+  },
+  "--assume-in-transaction": {
+    commands: LINT,
+    apply: (o) => (o.assumeInTransaction = true),
+    description: "the migration tool runs each file inside a transaction",
+  },
+  "--include": {
+    value: "RULES",
+    commands: LINT,
+    apply: (o, v) => o.include.push(...list(v)),
+    description: "comma-separated rule ids to turn on (opt-in rules run as warnings)",
+  },
+  "--exclude": {
+    value: "RULES",
+    commands: LINT,
+    apply: (o, v) => o.exclude.push(...list(v)),
+    description: "comma-separated rule ids to turn off",
+  },
+  "--ignore-pattern": {
+    value: "GLOB",
+    commands: LINT,
+    apply: (o, v) => o.ignorePatterns.push(v),
+    description: "leave out files matching GLOB (repeatable)",
+  },
+  "--stdin-filename": {
+    value: "NAME",
+    commands: LINT,
+    apply: (o, v) => (o.stdinFilename = v),
+    description: "file name to report for SQL read from stdin (`-`)",
+  },
+  "--quiet": {
+    commands: LINT,
+    apply: (o) => (o.quiet = true),
+    description: "report errors only",
+  },
+  "--max-warnings": {
+    value: "N",
+    commands: LINT,
+    apply: (o, v, name) => {
+      const n = integer(v, name, "use a number of warnings, e.g. --max-warnings 0");
+      if (n < -1) throw new PgsafeUsageError(`Invalid value "${v}" for ${name}: use 0 or more (or -1 for no limit).`);
+      o.maxWarnings = n;
+    },
+    description: "exit with code 1 when there are more than N warnings",
+  },
+  "--color": {
+    commands: ALL,
+    apply: (o) => (o.color = true),
+    description: "force coloured output",
+  },
+  "--no-color": {
+    commands: ALL,
+    apply: (o) => (o.color = false),
+    description: "disable coloured output (NO_COLOR and FORCE_COLOR are honoured too)",
+  },
+  "--version": {
+    commands: ALL,
+    apply: (o) => (o.version = true),
+    description: "print the version",
+  },
+  "--help": {
+    commands: ALL,
+    apply: (o) => (o.help = true),
+    description: "print this help",
+  },
+};
+
+const SHORT: Record<string, string> = { "-f": "--format", "-o": "--output-file", "-h": "--help", "-v": "--version" };
+
+const COMMANDS: readonly Command[] = ["lint", "rules"];
+/** Commands of the full interface that this version does not have. */
+const PLANNED = new Set(["explain", "trace", "lsp", "init"]);
+
+export function defaultOptions(): CliOptions {
+  return {
+    command: "lint",
+    patterns: [],
+    stdin: false,
+    format: "text",
+    include: [],
+    exclude: [],
+    quiet: false,
+    maxWarnings: -1,
+    ignorePatterns: [],
+    help: false,
+    version: false,
+  };
+}
+
+/**
+ * Parses the arguments (without `node` and the script). A first argument naming a command is the
+ * command; to lint a path spelled like one, write `pgsafe lint rules` or `./rules`.
+ */
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const options = defaultOptions();
+  const positionals: string[] = [];
+  const seen: { name: string; spec: OptionSpec }[] = [];
+  let onlyPositionals = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (onlyPositionals || arg === "-" || !arg.startsWith("-")) {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === "--") {
+      onlyPositionals = true;
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const rawName = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
+    const name = SHORT[rawName] ?? rawName;
+    const spec = Object.hasOwn(OPTIONS, name) ? OPTIONS[name] : undefined;
+    if (!spec) {
+      const guess = closest(name, Object.keys(OPTIONS));
+      throw new PgsafeUsageError(`Unknown option "${rawName}".${guess ? ` Did you mean ${guess}?` : ""} Run "pgsafe --help" for the options.`);
+    }
+    let value: string | undefined;
+    if (arg.startsWith("--") && eq > 0) {
+      value = arg.slice(eq + 1);
+      if (!spec.value) throw new PgsafeUsageError(`Option ${name} takes no value (got "${arg}").`);
+    } else if (spec.value) {
+      value = argv[i + 1];
+      if (value === undefined || (value.startsWith("--") && value.length > 2)) {
+        throw new PgsafeUsageError(`Option ${name} needs a value: ${name} ${spec.value}.`);
+      }
+      i++;
+    }
+    spec.apply(options, value ?? "", name);
+    seen.push({ name, spec });
+  }
+
+  const first = positionals[0];
+  if (first !== undefined && (COMMANDS as readonly string[]).includes(first)) {
+    options.command = first as Command;
+    positionals.shift();
+  } else if (first !== undefined && PLANNED.has(first)) {
+    throw new PgsafeUsageError(`"pgsafe ${first}" is not available in this version of pgsafe (to lint a path named "${first}", write ./${first}). Run "pgsafe --help" for the commands.`);
+  }
+
+  if (options.help || options.version) return options;
+
+  for (const { name, spec } of seen) {
+    if (!spec.commands.includes(options.command)) {
+      throw new PgsafeUsageError(`Option ${name} does not apply to "pgsafe ${options.command}". Run "pgsafe --help" for the options.`);
+    }
+  }
+  if (options.command === "rules") {
+    if (positionals.length > 0) throw new PgsafeUsageError(`"pgsafe rules" takes no paths (got "${positionals[0]}").`);
+    return options;
+  }
+  if (positionals.includes("-")) {
+    if (positionals.length > 1) throw new PgsafeUsageError(`"-" (read stdin) cannot be combined with paths. Lint stdin and files in separate runs.`);
+    options.stdin = true;
+  } else {
+    options.patterns = positionals;
+    if (options.stdinFilename !== undefined) throw new PgsafeUsageError(`--stdin-filename only applies when reading stdin: pass "-" as the path.`);
+  }
+  return options;
+}
+
+export function helpText(): string {
+  const rows = Object.entries(OPTIONS).map(([name, spec]) => {
+    const short = Object.entries(SHORT).find(([, long]) => long === name)?.[0];
+    return [`${short ? `${short}, ` : "    "}${name}${spec.value ? ` ${spec.value}` : ""}`, spec.description] as const;
+  });
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return [
+    "pgsafe: find the locks, table rewrites and breaking changes in PostgreSQL migrations before they run.",
+    "",
+    "Usage:",
+    "  pgsafe [lint] [PATH|GLOB ...]   lint files, directories (their *.sql files, in migration order) and globs; default \".\"",
+    "  pgsafe [lint] - [--stdin-filename NAME]",
+    "                                  lint SQL read from standard input",
+    "  pgsafe rules [--format json]    list the rules: id, default severity, category, description, docs",
+    "",
+    "Options:",
+    ...rows.map(([left, description]) => `  ${left.padEnd(width)}  ${description}`),
+    "",
+    "Exit codes: 0 no errors (warnings allowed unless over --max-warnings); 1 errors found, or too many warnings;",
+    "2 usage or I/O problem (unknown option, missing path, unreadable file).",
+    "",
+  ].join("\n");
+}

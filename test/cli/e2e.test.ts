@@ -1,0 +1,118 @@
+/**
+ * End-to-end: the built CLI (dist/src/cli/main.js) run as a child process, as `npx pgsafe` runs it.
+ * dist is rebuilt first when it is missing or older than the sources.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "dist", "src", "cli", "main.js");
+const EXAMPLES = join(ROOT, "fixtures", "examples");
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt(): void {
+  const built = existsSync(BIN) ? statSync(BIN).mtimeMs : 0;
+  if (built >= Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "rules")))) return;
+  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+  } catch (error) {
+    // A type error elsewhere still emits JavaScript; only a missing bin is fatal here.
+    if (!existsSync(BIN)) throw error;
+  }
+  // As `npm run build` does (postbuild): `npx pgsafe` runs the bin file itself.
+  chmodSync(BIN, 0o755);
+}
+
+function pgsafe(args: string[], options: { input?: string; env?: Record<string, string>; preload?: string } = {}) {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "", ...options.env };
+  const nodeArgs = options.preload ? ["--import", options.preload] : [];
+  const r = spawnSync(process.execPath, [...nodeArgs, BIN, ...args], { cwd: ROOT, input: options.input ?? "", env, encoding: "utf8" });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+let traceDir: string;
+let preload: string;
+beforeAll(() => {
+  ensureBuilt();
+  // A module hook that prints every module the CLI loads, to check that start-up stays light.
+  traceDir = mkdtempSync(join(tmpdir(), "pgsafe-trace-"));
+  writeFileSync(
+    join(traceDir, "hooks.mjs"),
+    'import { writeSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, `LOADED ${r.url}\\n`); return r; }\n',
+  );
+  writeFileSync(join(traceDir, "register.mjs"), 'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n');
+  preload = join(traceDir, "register.mjs");
+}, 120_000);
+afterAll(() => rmSync(traceDir, { recursive: true, force: true }));
+
+describe("built CLI", () => {
+  it("lints fixtures/examples: findings with code frames, exit 1", () => {
+    const r = pgsafe(["fixtures/examples"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("fixtures/examples/0005_index_orders_status.sql:6:1  error");
+    expect(r.stdout).toMatch(/ {2}> 6 \| CREATE INDEX orders_status_idx ON orders \(status, created_at\);\n {6}\| \^{12}\n/);
+    expect(r.stdout).toMatch(/✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)\n$/);
+  });
+
+  it("the safe examples have no findings", () => {
+    const safe = ["0001_create_users_and_orders.sql", "0002_index_users_email.sql", "0003_orders_user_fk_not_valid.sql", "0004_validate_orders_user_fk.sql"];
+    const r = pgsafe(safe.map((f) => `fixtures/examples/${f}`));
+    expect(r).toMatchObject({ code: 0, stdout: "" });
+  });
+
+  it("--format json lists every example file in migration order", () => {
+    const r = pgsafe(["fixtures/examples", "--format", "json"]);
+    const results = JSON.parse(r.stdout) as { filePath: string }[];
+    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".sql")).sort();
+    expect(results.map((x) => x.filePath)).toEqual(files.map((f) => join(EXAMPLES, f)));
+  });
+
+  it("reads stdin", () => {
+    const r = pgsafe(["-", "--stdin-filename", "m.sql"], { input: "CREATE INDEX i ON t (a);\n" });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("m.sql:1:1  error");
+  });
+
+  it("usage errors: exit 2, one line, no stack", () => {
+    for (const args of [["--nope"], ["no/such/dir"], ["--pg-version", "8"], ["--format", "xml"]]) {
+      const r = pgsafe(args);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr.trimEnd().split("\n"), args.join(" ")).toHaveLength(1);
+    }
+  });
+
+  it("--version and --help load neither the parser nor the rules", () => {
+    for (const flag of ["--version", "--help"]) {
+      const r = pgsafe([flag], { preload });
+      expect(r.code).toBe(0);
+      expect(r.stderr).toContain("/cli/options.js");
+      expect(r.stderr).not.toMatch(/libpg-query|\/rules\/|\/engine\/|picocolors|fast-glob/);
+    }
+  });
+
+  it("--format json on a named file loads neither the text reporter, picocolors nor fast-glob", () => {
+    const r = pgsafe(["fixtures/examples/0001_create_users_and_orders.sql", "--format", "json"], { preload });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("/reporters/json.js");
+    expect(r.stderr).not.toMatch(/reporters\/text\.js|picocolors|fast-glob/);
+  });
+
+  it("a pipe closed early (| head) ends quietly", () => {
+    const r = spawnSync("sh", ["-c", `"${process.execPath}" "${BIN}" fixtures/examples | head -n 1`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.stdout.split("\n").filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toBe("");
+  });
+});
