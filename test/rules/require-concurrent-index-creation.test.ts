@@ -27,6 +27,34 @@ runRuleTests("require-concurrent-index-creation", {
       errors: [{ messageId: "missingConcurrently", line: 2, column: 1, endColumn: 20 }],
     },
     {
+      name: "realistic: an expression index and a partial unique index for a search page",
+      fixture: "invalid/search-indexes.sql",
+      errors: [
+        {
+          messageId: "missingConcurrently",
+          line: 4,
+          column: 1,
+          endColumn: 13,
+          includes: ['"customers_lower_email_idx"', '"customers"'],
+          helpIncludes: ["CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_lower_email_idx ON customers (lower(email));"],
+        },
+        {
+          messageId: "missingConcurrently",
+          line: 6,
+          column: 1,
+          endColumn: 20,
+          includes: ['"customers_external_ref_key"'],
+          helpIncludes: ["CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS customers_external_ref_key ON customers (tenant_id, external_ref)", "DROP INDEX CONCURRENTLY customers_external_ref_key"],
+        },
+      ],
+    },
+    {
+      name: "inside a transaction the migration tool opens it is still reported",
+      code: "CREATE INDEX users_email_idx ON users (email);",
+      options: { assumeInTransaction: true },
+      errors: [{ messageId: "missingConcurrently", line: 1, column: 1 }],
+    },
+    {
       name: "after multi-byte text the column counts UTF-16 units",
       code: "SELECT '😀 é'; CREATE INDEX i ON t (a);",
       errors: [{ messageId: "missingConcurrently", line: 1, column: 16, endColumn: 28 }],
