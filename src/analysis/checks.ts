@@ -1,0 +1,221 @@
+/**
+ * Validated NOT NULL proofs: which columns Postgres already knows to hold no NULLs, so that
+ * `ALTER COLUMN ... SET NOT NULL` need not scan the table.
+ *
+ * PG ≥ 12: SET NOT NULL skips its full-table scan when a *validated* CHECK constraint implies
+ * `col IS NOT NULL` (`CHECK (col IS NOT NULL)`, also inside an AND, or `NOT (col IS NULL)`).
+ * A NOT VALID check counts only after VALIDATE CONSTRAINT. A column that is already NOT NULL
+ * (or, PG ≥ 18, has a validated NOT NULL constraint) makes SET NOT NULL a no-op on any version.
+ * https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL
+ *
+ * `NotNullChecks` replays statements in migration order (constraints added, validated, renamed,
+ * dropped; columns and tables renamed or dropped; rolled-back transactions undone). A rule feeds
+ * it the statements of its file before the one it looks at (`replayBefore` in columns.ts); a schema
+ * model that replays earlier files of the run can feed the same tracker first and hand each file a
+ * `clone()`. The facts are checked against a real Postgres in test/analysis/columns.pglite.test.ts.
+ */
+import type { AstObject, ParsedStatement } from "../parser/parse.js";
+import { transactionBoundary } from "./columns.js";
+import { relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
+
+/** How a column is known to hold no NULLs. */
+export interface NotNullProof {
+  /** `check`: a validated CHECK constraint (PG ≥ 12 uses it); `not-null`: the column is already NOT NULL. */
+  kind: "check" | "not-null";
+  /** The constraint's name (Postgres' generated name when the migration gave none). */
+  constraint: string;
+}
+
+interface Entry extends NotNullProof {
+  /** Columns the constraint proves NOT NULL. */
+  proves: Set<string>;
+  /** Every column the constraint mentions (dropping one drops the constraint). */
+  references: Set<string>;
+  validated: boolean;
+}
+
+type State = Map<string, Entry[]>;
+
+function copyState(state: State): State {
+  return new Map([...state].map(([k, list]) => [k, list.map((e) => ({ ...e, proves: new Set(e.proves), references: new Set(e.references) }))]));
+}
+
+function columnName(node: unknown): string | undefined {
+  const fields = (node as { ColumnRef?: { fields?: { String?: { sval?: string } }[] } })?.ColumnRef?.fields;
+  return fields?.at(-1)?.String?.sval;
+}
+
+/** Columns that an expression, when not false, proves NOT NULL. */
+export function notNullColumns(expr: unknown): string[] {
+  const e = expr as { NullTest?: AstObject; BoolExpr?: AstObject };
+  if (e?.NullTest?.nulltesttype === "IS_NOT_NULL") return [columnName(e.NullTest.arg)].filter((c): c is string => !!c);
+  const args = (e?.BoolExpr?.args as unknown[] | undefined) ?? [];
+  if (e?.BoolExpr?.boolop === "AND_EXPR") return args.flatMap(notNullColumns);
+  const inner = (args[0] as { NullTest?: AstObject } | undefined)?.NullTest;
+  if (e?.BoolExpr?.boolop === "NOT_EXPR" && inner?.nulltesttype === "IS_NULL") return [columnName(inner.arg)].filter((c): c is string => !!c);
+  return [];
+}
+
+function referencedColumns(expr: unknown, out = new Set<string>()): Set<string> {
+  if (expr === null || typeof expr !== "object") return out;
+  const name = columnName(expr);
+  if (name) out.add(name);
+  else for (const v of Object.values(expr)) referencedColumns(v, out);
+  return out;
+}
+
+/**
+ * A CHECK or NOT NULL constraint as an entry; `column` is set for a column constraint. Postgres
+ * names an unnamed check `<table>_<column>_check` when it mentions one column, else `<table>_check`
+ * (before any numeric suffix for a clash).
+ */
+function entryOf(table: RelationRef, c: AstObject, column: string | undefined, inCreate: boolean): Entry | undefined {
+  const keys = ((c.keys as { String?: { sval?: string } }[] | undefined) ?? []).map((k) => k.String?.sval).filter((k): k is string => !!k);
+  if (c.contype === "CONSTR_NOTNULL" || c.contype === "CONSTR_PRIMARY") {
+    const cols = column ? [column] : keys;
+    if (cols.length === 0) return undefined;
+    const name = typeof c.conname === "string" ? c.conname : `${table.name}_${cols[0]}_not_null`;
+    // Adding a primary key sets its columns NOT NULL; a NOT NULL constraint may be NOT VALID (PG ≥ 18).
+    return { kind: "not-null", constraint: name, proves: new Set(cols), references: new Set(cols), validated: c.contype === "CONSTR_PRIMARY" || !c.skip_validation };
+  }
+  if (c.contype !== "CONSTR_CHECK") return undefined;
+  const references = referencedColumns(c.raw_expr);
+  const only = references.size === 1 ? [...references][0] : undefined;
+  const name = typeof c.conname === "string" ? c.conname : only ? `${table.name}_${only}_check` : `${table.name}_check`;
+  // CREATE TABLE marks its checks valid (ignoring NOT VALID); NOT ENFORCED checks (PG ≥ 18) are never valid.
+  const validated = c.is_enforced === true && (inCreate || !c.skip_validation);
+  return { kind: "check", constraint: name, proves: new Set(notNullColumns(c.raw_expr)), references, validated };
+}
+
+function columnConstraints(column: AstObject): AstObject[] {
+  return ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint).filter((c): c is AstObject => !!c);
+}
+
+/** The validated NOT NULL proofs known so far, in migration order. */
+export class NotNullChecks {
+  #tables: State = new Map();
+  #beforeTransaction: State | undefined;
+
+  clone(): NotNullChecks {
+    const copy = new NotNullChecks();
+    copy.#tables = copyState(this.#tables);
+    return copy;
+  }
+
+  /** How `table.column` is known to hold no NULLs, if it is. */
+  proofOf(table: RelationRef | string, column: string): NotNullProof | undefined {
+    const key = typeof table === "string" ? table : table.key;
+    const found = (this.#tables.get(key) ?? []).filter((e) => e.validated && e.proves.has(column));
+    const best = found.find((e) => e.kind === "not-null") ?? found[0];
+    return best ? { kind: best.kind, constraint: best.constraint } : undefined;
+  }
+
+  /** Applies one statement. */
+  observe(statement: ParsedStatement): void {
+    const node = statement.node;
+    switch (transactionBoundary(statement)) {
+      case "begin":
+        this.#beforeTransaction ??= copyState(this.#tables);
+        return;
+      case "commit":
+        this.#beforeTransaction = undefined;
+        return;
+      case "rollback":
+        if (this.#beforeTransaction) this.#tables = this.#beforeTransaction;
+        this.#beforeTransaction = undefined;
+        return;
+    }
+    const table = relationFromRangeVar(node.relation as AstObject | undefined);
+    switch (statement.type) {
+      case "CreateStmt": {
+        if (!table || (node.if_not_exists && this.#tables.has(table.key))) return;
+        const entries: Entry[] = [];
+        for (const element of (node.tableElts as { ColumnDef?: AstObject; Constraint?: AstObject }[] | undefined) ?? []) {
+          if (element.Constraint) entries.push(...[entryOf(table, element.Constraint, undefined, true)].filter((e): e is Entry => !!e));
+          const column = element.ColumnDef;
+          for (const c of column ? columnConstraints(column) : []) {
+            const entry = entryOf(table, c, String(column!.colname), true);
+            if (entry) entries.push(entry);
+          }
+        }
+        this.#tables.set(table.key, entries);
+        return;
+      }
+      case "AlterTableStmt":
+        if (table) for (const item of (node.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []) this.#alter(table, item.AlterTableCmd);
+        return;
+      case "RenameStmt":
+        if (table && typeof node.newname === "string") this.#rename(table, String(node.renameType), node.subname as string | undefined, node.newname);
+        return;
+      case "AlterObjectSchemaStmt":
+        if (table && node.objectType === "OBJECT_TABLE") this.#move(table.key, `${String(node.newschema)}.${table.name}`);
+        return;
+      case "DropStmt":
+        if (node.removeType !== "OBJECT_TABLE") return;
+        for (const object of (node.objects as unknown[] | undefined) ?? []) {
+          const dropped = relationFromNameList(object);
+          if (dropped) this.#tables.delete(dropped.key);
+        }
+        return;
+    }
+  }
+
+  #alter(table: RelationRef, cmd: AstObject | undefined): void {
+    const list = this.#tables.get(table.key) ?? [];
+    this.#tables.set(table.key, list);
+    const name = typeof cmd?.name === "string" ? cmd.name : undefined;
+    const def = cmd?.def as { Constraint?: AstObject; ColumnDef?: AstObject } | undefined;
+    switch (cmd?.subtype) {
+      case "AT_AddConstraint": {
+        const entry = def?.Constraint && entryOf(table, def.Constraint, undefined, false);
+        if (entry) list.push(entry);
+        return;
+      }
+      case "AT_AddColumn":
+        // The new column's constraints are checked as it is added (or the ALTER fails).
+        for (const c of def?.ColumnDef ? columnConstraints(def.ColumnDef) : []) {
+          const entry = entryOf(table, c, String(def!.ColumnDef!.colname), true);
+          if (entry) list.push(entry);
+        }
+        return;
+      case "AT_ValidateConstraint":
+        for (const e of list) if (e.constraint === name) e.validated = true;
+        return;
+      case "AT_DropConstraint":
+        this.#tables.set(table.key, list.filter((e) => e.constraint !== name));
+        return;
+      case "AT_SetNotNull":
+        if (name) list.push({ kind: "not-null", constraint: `${table.name}_${name}_not_null`, proves: new Set([name]), references: new Set([name]), validated: true });
+        return;
+      case "AT_DropNotNull":
+        this.#tables.set(table.key, list.filter((e) => !(e.kind === "not-null" && name && e.proves.has(name))));
+        return;
+      case "AT_DropColumn":
+        this.#tables.set(table.key, list.filter((e) => !(name && e.references.has(name))));
+        return;
+    }
+  }
+
+  #rename(table: RelationRef, kind: string, from: string | undefined, to: string): void {
+    if (kind === "OBJECT_TABLE") return this.#move(table.key, `${table.schema ?? "public"}.${to}`);
+    for (const e of this.#tables.get(table.key) ?? []) {
+      if (kind === "OBJECT_TABCONSTRAINT" && e.constraint === from) e.constraint = to;
+      if (kind !== "OBJECT_COLUMN" || !from) continue;
+      for (const set of [e.proves, e.references]) if (set.delete(from)) set.add(to);
+    }
+  }
+
+  #move(from: string, to: string): void {
+    const entries = this.#tables.get(from);
+    this.#tables.delete(from);
+    if (entries) this.#tables.set(to, entries);
+    else this.#tables.delete(to);
+  }
+}
+
+/** A name (constraint, trigger, function) `<table>_<column>_<suffix>` within Postgres' 63-byte identifier limit. */
+export function nameFor(table: RelationRef, column: string, suffix: string): string {
+  const base = [...`${table.name}_${column}`];
+  while (Buffer.byteLength(`${base.join("")}_${suffix}`) > 63) base.pop();
+  return `${base.join("")}_${suffix}`;
+}
