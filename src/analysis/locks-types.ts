@@ -24,7 +24,17 @@ export interface LockEffect {
   relation: RelationRef;
   /** What the relation is: a table (or view, materialized view, partitioned table) or an index. */
   kind: "table" | "index";
+  /**
+   * The lock on the relation. For an index (kind "index"): the lock Postgres takes on the index's
+   * table, or, for the forms that lock only the index (ALTER INDEX ... RENAME / SET), on the index.
+   */
   mode: LockMode;
+  /**
+   * The lock on the index itself when it differs in meaning from `mode` (kind "index"), or, on a
+   * table, the lock taken on every index of the table (REINDEX TABLE). Queries plan with an ACCESS
+   * SHARE lock on each index of the tables they read, so an ACCESS EXCLUSIVE index lock stalls them.
+   */
+  indexMode?: LockMode;
   effect: Effect;
   /** The lock-model entry that produced this effect (see LOCK_MODEL in locks.ts). */
   form: string;
@@ -54,6 +64,11 @@ export function blocksReads(mode: LockMode): boolean {
 /** INSERT, UPDATE and DELETE take ROW EXCLUSIVE: a mode that conflicts with it blocks writes. */
 export function blocksWrites(mode: LockMode): boolean {
   return conflicts(mode, "ROW EXCLUSIVE");
+}
+
+/** The mode of `LOCK TABLE ... IN <mode> MODE` as the parser numbers it (1 = ACCESS SHARE ... 8 = ACCESS EXCLUSIVE). */
+export function lockModeFromNumber(n: number): LockMode | undefined {
+  return LOCK_MODES[n - 1];
 }
 
 export function lockRank(mode: LockMode): number {
