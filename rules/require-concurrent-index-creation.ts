@@ -1,4 +1,5 @@
 import type { IndexStmt } from "libpg-query";
+import { indexNameOf } from "../src/analysis/constraints.js";
 import { quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
@@ -32,19 +33,26 @@ export default {
         if (stmt.concurrent || node.parent) return;
         const table = relationFromRangeVar(stmt.relation as never);
         if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        const index = stmt.idxname ? `"${stmt.idxname}"` : "(unnamed)";
+        // An unnamed index gets the name Postgres generates; the help names it so it can be dropped.
+        const name = stmt.idxname ?? indexNameOf(sourceCode.parsed, node.statement);
+        const index = name ? `"${name}"${stmt.idxname ? "" : " (the name Postgres generates)"}` : "(unnamed)";
         const keyword = sourceCode.keywordRange(node.statement, ["INDEX"]);
         const range: [number, number] = keyword ? [node.statement.start, keyword[1]] : node.range;
-        const name = stmt.idxname ? `${quoteIdent(stmt.idxname)} ` : "";
-        const columns = sourceCode.getText(node).replace(/^[\s\S]*?\bON\b\s+(?:ONLY\s+)?/i, "");
+        const target = sourceCode
+          .getText(node)
+          .replace(/^[\s\S]*?\bON\b\s+/i, "")
+          .replace(/\s+/g, " ");
+        const inTransaction = sourceCode.factsOf(node).transaction !== undefined;
         context.report({
           loc: sourceCode.locOf(range),
           messageId: "missingConcurrently",
           data: { index, table: table.label },
           help: [
-            "Build the index without blocking writes, outside a transaction (in its own migration if your tool wraps files in one):",
-            `  CREATE ${stmt.unique ? "UNIQUE " : ""}INDEX CONCURRENTLY IF NOT EXISTS ${name}ON ${columns};`,
-            `If the build fails it leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY${stmt.idxname ? ` ${quoteIdent(stmt.idxname)}` : ""} and retry.`,
+            inTransaction
+              ? "Build the index without blocking writes. CONCURRENTLY cannot run inside a transaction: move it to its own migration that runs outside one:"
+              : "Build the index without blocking writes (CONCURRENTLY must run outside a transaction):",
+            `  CREATE ${stmt.unique ? "UNIQUE " : ""}INDEX CONCURRENTLY IF NOT EXISTS ${name ? `${quoteIdent(name)} ` : ""}ON ${target};`,
+            `If the build fails it leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY${name ? ` ${quoteIdent(name)}` : ""} and retry.`,
           ].join("\n"),
         });
       },

@@ -49,10 +49,26 @@ runRuleTests("require-concurrent-index-creation", {
       ],
     },
     {
-      name: "inside a transaction the migration tool opens it is still reported",
+      name: "inside a transaction the migration tool opens it is still reported, and the help says to move it out",
       code: "CREATE INDEX users_email_idx ON users (email);",
       options: { assumeInTransaction: true },
-      errors: [{ messageId: "missingConcurrently", line: 1, column: 1 }],
+      errors: [{ messageId: "missingConcurrently", line: 1, column: 1, helpIncludes: ["its own migration that runs outside one"] }],
+    },
+    {
+      name: "an unnamed index is named as Postgres names it, and a multi-line statement becomes one line of help",
+      code: "CREATE INDEX ON orders\n  (customer_id,\n   created_at);",
+      errors: [
+        {
+          messageId: "missingConcurrently",
+          line: 1,
+          column: 1,
+          includes: ['"orders_customer_id_created_at_idx" (the name Postgres generates)'],
+          helpIncludes: [
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_created_at_idx ON orders (customer_id, created_at);",
+            "DROP INDEX CONCURRENTLY orders_customer_id_created_at_idx",
+          ],
+        },
+      ],
     },
     {
       name: "after multi-byte text the column counts UTF-16 units",
