@@ -42,7 +42,7 @@ export default {
           .getText(node)
           .replace(/^[\s\S]*?\bON\b\s+/i, "")
           .replace(/\s+/g, " ");
-        const inTransaction = sourceCode.factsOf(node).transaction !== undefined;
+        const inTransaction = sourceCode.factsOf(node.statement).transaction !== undefined;
         context.report({
           loc: sourceCode.locOf(range),
           messageId: "missingConcurrently",
