@@ -1,0 +1,79 @@
+/**
+ * Shared types of the migration-tool support: which tool runs a file, which parts of the file are
+ * its up and down migrations, and whether the tool runs each of them inside a transaction.
+ */
+
+/** The migration tools pgsafe knows. */
+export const FRAMEWORK_NAMES = ["goose", "dbmate", "golang-migrate", "flyway", "prisma", "sqitch", "sql-migrate", "django", "alembic"] as const;
+export type FrameworkName = (typeof FRAMEWORK_NAMES)[number];
+
+/** Values of the `framework` option and of `--framework`: a tool, `auto` (detect per file) or `none` (plain psql). */
+export const FRAMEWORK_OPTIONS = ["auto", "none", ...FRAMEWORK_NAMES] as const;
+export type FrameworkOption = (typeof FRAMEWORK_OPTIONS)[number];
+
+/**
+ * How the tool sends a migration to PostgreSQL:
+ * - `none`: statement by statement, each committed on its own (psql's autocommit), unless the SQL
+ *   itself says BEGIN / COMMIT;
+ * - `transaction`: inside one transaction the tool opens and commits;
+ * - `implicit`: the whole text as one simple query, which PostgreSQL runs as one implicit
+ *   transaction when it holds more than one statement.
+ */
+export type Wrap = "none" | "transaction" | "implicit";
+
+/** Who runs the migration and how to opt out of its transaction, in the tool's own terms (for messages). */
+export interface Runner {
+  /** The transaction, named for a message: "the transaction goose runs each migration in". */
+  transaction: string;
+  /** How to run a statement outside it: "give it its own migration file marked `-- +goose NO TRANSACTION`". */
+  optOut?: string;
+}
+
+/** One migration inside a file: the up part, the down part, or the whole file. */
+export interface MigrationSection {
+  direction: "up" | "down" | "verify";
+  /** UTF-16 ranges [start, end) of the file's text (byte-order mark removed) that belong to it, in order. */
+  ranges: [number, number][];
+  /** How the tool runs it; undefined leaves it to the `assumeInTransaction` option. */
+  wrap?: Wrap;
+  runner?: Runner;
+  /**
+   * Marker lines that end a statement written without a `;` (goose's and sql-migrate's
+   * `StatementEnd`): linted as if the line held a `;`, so the next statement parses on its own.
+   */
+  statementEnds?: [number, number][];
+}
+
+/** The tool that runs a file and the migrations the file holds. */
+export interface MigrationPlan {
+  /** `none`: no tool recognised (or `--framework none`): the file is one migration, run as psql runs it. */
+  framework: FrameworkName | "none";
+  sections: MigrationSection[];
+}
+
+/** What detection and splitting look at. */
+export interface MigrationFile {
+  /** The file's text without a byte-order mark. */
+  text: string;
+  /** Absolute path with `/` separators, or undefined for text that is not a file (`<text>`, `<stdin>`). */
+  path?: string;
+  /** PostgreSQL major version (Flyway decides per version whether ALTER TYPE ... ADD VALUE can run in a transaction). */
+  pgVersion: number;
+}
+
+/** One migration tool: how to recognise its files and how to split them. */
+export interface FrameworkDefinition {
+  name: FrameworkName;
+  /** The tool's own documentation (or source) that the behaviour below follows. */
+  docs: string;
+  /** True when the file's markers or layout say it belongs to this tool. */
+  detect(file: MigrationFile): boolean;
+  /** The file's migrations, also for a file forced to this tool that has none of its markers. */
+  sections(file: MigrationFile): MigrationSection[];
+  /**
+   * Other tools name their files the same way and run each file in a transaction: when the tool
+   * was only detected (not chosen) and `assumeInTransaction` is on, the sections run in a
+   * transaction instead.
+   */
+  sharedLayout?: boolean;
+}
