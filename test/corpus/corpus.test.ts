@@ -1,17 +1,39 @@
 /**
  * Every real-world migration in ../shared/corpus/real-world, linted in one lintFiles run: every
  * file is reported, no rule throws, positions are inside the file, and a syntax-error finding
- * appears only in files that PostgreSQL's parser (libpg-query parseSync) rejects as a whole.
+ * appears only in files that PostgreSQL's parser (libpg-query parseSync) rejects as a whole, or
+ * whose DO block or PL/pgSQL function body its PL/pgSQL parser rejects (parsePlPgSQLSync).
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { lintFiles } from "../../src/index.js";
-import { parseSync } from "../../src/parser/wasm.js";
+import { lintFiles, rules } from "../../src/index.js";
+import { parsePlPgSQLSync, parseSync } from "../../src/parser/wasm.js";
 import type { LintResult } from "../../src/types.js";
 
 const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus", "real-world");
 const present = existsSync(CORPUS);
+const CATALOGUE = join(import.meta.dirname, "..", "..", "..", "shared", "spec", "rules.md");
+/** Every rule runs, the opt-in ones too. */
+const OPT_IN = Object.entries(rules)
+  .filter(([, rule]) => rule.meta.docs.defaultSeverity === "off")
+  .map(([id]) => id);
+
+/** True when a DO block or function body of the (parsable) text fails PostgreSQL's PL/pgSQL parser with a syntax error. */
+function rejectsBody(text: string): boolean {
+  const bytes = Buffer.from(text, "utf8");
+  return (parseSync(text).stmts ?? []).some((raw) => {
+    const type = Object.keys(raw.stmt ?? {})[0];
+    if (type !== "DoStmt" && type !== "CreateFunctionStmt") return false;
+    const start = raw.stmt_location ?? 0;
+    try {
+      parsePlPgSQLSync(bytes.subarray(start, raw.stmt_len ? start + raw.stmt_len : bytes.length).toString("utf8"));
+      return false;
+    } catch (e) {
+      return /^(syntax error|unterminated )/.test(String((e as Error).message));
+    }
+  });
+}
 
 function allFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -22,7 +44,7 @@ function allFiles(dir: string): string[] {
 describe.skipIf(!present)(`real-world corpus (${CORPUS})`, () => {
   let results: LintResult[];
   beforeAll(async () => {
-    results = await lintFiles([CORPUS]);
+    results = await lintFiles([CORPUS], { include: OPT_IN });
   }, 60_000);
 
   it("reports every file exactly once", () => {
@@ -34,6 +56,17 @@ describe.skipIf(!present)(`real-world corpus (${CORPUS})`, () => {
   it("no rule throws (no fatal or internal-error messages)", () => {
     const broken = results.flatMap((r) => r.messages.filter((m) => m.fatal || m.message.startsWith("Internal error")).map((m) => `${r.filePath}: ${m.message}`));
     expect(broken).toEqual([]);
+  });
+
+  it("every finding's rule id is in the rule catalogue", (ctx) => {
+    if (!existsSync(CATALOGUE)) {
+      ctx.skip(`${CATALOGUE} is absent`);
+      return;
+    }
+    const catalogue = new Set([...readFileSync(CATALOGUE, "utf8").matchAll(/^\| ([a-z-]+) \|/gm)].map((m) => m[1]!));
+    const seen = new Set(results.flatMap((r) => r.messages.map((m) => m.ruleId)));
+    expect([...seen].filter((id) => !catalogue.has(id))).toEqual([]);
+    expect(seen.size).toBeGreaterThan(20);
   });
 
   it("every position is inside its file", () => {
@@ -58,16 +91,16 @@ describe.skipIf(!present)(`real-world corpus (${CORPUS})`, () => {
     expect(bad).toEqual([]);
   });
 
-  it("syntax errors are reported only in files PostgreSQL's parser rejects", () => {
+  it("syntax errors are reported only in files PostgreSQL's parsers reject", () => {
     const withSyntaxErrors = results.filter((r) => r.messages.some((m) => m.ruleId === "syntax-error"));
     const wrong = withSyntaxErrors.filter((r) => {
       const text = r.source.charCodeAt(0) === 0xfeff ? r.source.slice(1) : r.source;
       try {
         parseSync(text);
-        return true;
       } catch {
         return false;
       }
+      return !rejectsBody(text);
     });
     expect(wrong.map((r) => r.filePath)).toEqual([]);
   });
