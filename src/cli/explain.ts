@@ -1,0 +1,74 @@
+/**
+ * `pgsafe explain [PATH ...|-]`: prints, for each statement, the locks it takes, whether it is
+ * instant, scans or rewrites, its transaction and how long each lock is held (see src/explain.ts).
+ *
+ * Exit codes: 0 when every statement was explained (explain judges nothing, so findings do not
+ * count); 1 when a statement did not parse (the rest of the file is still explained, and the
+ * statement is listed as not explained), as a syntax error is an error for `pgsafe lint` too;
+ * 2 for usage and I/O problems.
+ *
+ * Loads the parser and the lock model, not the rules or the lint engine, and only the reporter
+ * of the chosen format.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { ExplainedFile } from "../explain.js";
+import type { ExplainReporter } from "../reporters/explain-text.js";
+import { describeFsError, PgsafeUsageError } from "./errors.js";
+import type { CliIo } from "./main.js";
+import type { CliOptions } from "./options.js";
+
+const REPORTERS = {
+  text: async () => (await import("../reporters/explain-text.js")).default,
+  json: async () => (await import("../reporters/explain-json.js")).default,
+} satisfies Record<string, () => Promise<ExplainReporter>>;
+
+export interface ExplainCommandHelpers {
+  /** Whether to colour the report when it goes to standard output. */
+  useColor(flag: boolean | undefined): boolean;
+  readStdin(): Promise<Buffer>;
+}
+
+export async function explainCommand(options: CliOptions, io: CliIo, helpers: ExplainCommandHelpers): Promise<number> {
+  if (!Object.hasOwn(REPORTERS, options.format)) {
+    throw new PgsafeUsageError(`Unknown format "${options.format}" for "pgsafe explain". Use one of: ${Object.keys(REPORTERS).join(", ")}.`);
+  }
+  const reporter = await REPORTERS[options.format as keyof typeof REPORTERS]();
+  const { explain, explainText } = await import("../explain.js");
+  const common = {
+    cwd: io.cwd,
+    ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
+    ...(options.assumeInTransaction ? { assumeInTransaction: true } : {}),
+  };
+
+  let files: ExplainedFile[];
+  if (options.stdin) {
+    let bytes: Buffer;
+    try {
+      bytes = await helpers.readStdin();
+    } catch (error) {
+      throw new PgsafeUsageError(`Cannot read standard input: ${describeFsError(error)}.`);
+    }
+    const { decodeSql } = await import("../sql-file.js");
+    const text = decodeSql(bytes, options.stdinFilename ?? "standard input");
+    files = [explainText(text, { ...common, filePath: options.stdinFilename ?? "<stdin>" })];
+  } else {
+    files = await explain(options.patterns, { ...common, ignorePatterns: options.ignorePatterns });
+  }
+
+  const color = options.outputFile ? options.color === true : helpers.useColor(options.color);
+  const report = reporter(files, { color });
+  if (options.outputFile) {
+    const target = resolve(io.cwd, options.outputFile);
+    try {
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, report);
+    } catch (error) {
+      throw new PgsafeUsageError(`Cannot write the report to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
+    }
+    // As for lint: the file gets the chosen format, the terminal the readable table.
+    if (options.format !== "text") io.stdout.write((await REPORTERS.text())(files, { color: helpers.useColor(options.color) }));
+  } else if (report) io.stdout.write(report);
+
+  return files.some((f) => f.errors.length > 0) ? 1 : 0;
+}
