@@ -1,8 +1,8 @@
 import type { AlterTableStmt } from "libpg-query";
-import { quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
-import { addedConstraint, alterTableCommands, siblingName } from "../src/analysis/rewrites.js";
+import { alterTableActions } from "../src/analysis/alter-table.js";
+import { quoteIdent } from "../src/analysis/names.js";
+import { addedConstraint, siblingName } from "../src/analysis/rewrites.js";
 import { ruleDocsUrl } from "../src/meta.js";
-import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
 
 /**
@@ -32,13 +32,13 @@ export default {
     const { sourceCode } = context;
     return {
       AlterTableStmt(node: PgNode<AlterTableStmt>) {
-        if (node.parent) return;
-        const table = relationFromRangeVar(node.value.relation as never);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        alterTableCommands(node.value as AstObject).forEach((cmd, i) => {
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true, objtypes: "any" });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range: commandRange }) => {
           const constraint = addedConstraint(cmd);
           if (constraint?.contype !== "CONSTR_EXCLUSION") return;
-          const range = sourceCode.alterCommandRange(node.statement, i);
+          const range = commandRange();
           const clause = sourceCode.text.slice(range[0], range[1]).replace(/^ADD\s+/i, "");
           const name = typeof constraint.conname === "string" ? constraint.conname : undefined;
           const copy = siblingName(table, "_new");

@@ -1,6 +1,7 @@
+import { alterTableActions } from "../src/analysis/alter-table.js";
 import { columnTypeOf, formatColumnType, isNullConstant } from "../src/analysis/columns.js";
 import { addColumnRewrites } from "../src/analysis/locks.js";
-import { quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
+import { quoteIdent } from "../src/analysis/names.js";
 import type { PgSourceCode } from "../src/language/source-code.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject, ParsedStatement } from "../src/parser/parse.js";
@@ -54,14 +55,12 @@ export default {
     const { pgVersion } = sourceCode.migration.options;
     return {
       AlterTableStmt(node: PgNode) {
-        const stmt = node.value;
-        if (node.parent || stmt.objtype !== "OBJECT_TABLE") return;
-        const table = relationFromRangeVar(stmt.relation as AstObject);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        ((stmt.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).forEach((item, i) => {
-          const cmd = item.AlterTableCmd;
-          const column = (cmd?.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef;
-          if (cmd?.subtype !== "AT_AddColumn" || !column || typeof column.colname !== "string") return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range }) => {
+          const column = (cmd.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef;
+          if (cmd.subtype !== "AT_AddColumn" || !column || typeof column.colname !== "string") return;
           const constraints = ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint);
           const def = constraints.find((c) => c?.contype === "CONSTR_DEFAULT");
           // A NULL default is no default: nothing to store, no rewrite on any version.
@@ -69,7 +68,7 @@ export default {
           // With a non-NULL default (which excludes serial, identity and generated columns), this is
           // PG < 11 or a volatile expression.
           if (!addColumnRewrites(column, pgVersion)) return;
-          const segment = sourceCode.alterCommandRange(node.statement, i);
+          const segment = range();
           const expression = defaultText(sourceCode, node.statement, segment, def);
           const col = quoteIdent(column.colname);
           const type = columnTypeOf(column.typeName as AstObject | undefined);

@@ -1,9 +1,9 @@
 import type { AlterTableStmt } from "libpg-query";
+import { alterTableActions } from "../src/analysis/alter-table.js";
 import { nameFor } from "../src/analysis/checks.js";
-import { makeRelation, quoteIdent, relationFromRangeVar, type RelationRef } from "../src/analysis/names.js";
+import { makeRelation, quoteIdent, type RelationRef } from "../src/analysis/names.js";
 import {
   addedColumn,
-  alterTableCommands,
   batchedUpdateSql,
   columnConstraints,
   columnRefLocations,
@@ -46,14 +46,14 @@ export default {
     const { pgVersion } = sourceCode.migration.options;
     return {
       AlterTableStmt(node: PgNode<AlterTableStmt>) {
-        if (node.parent) return;
-        const table = relationFromRangeVar(node.value.relation as never);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        alterTableCommands(node.value as AstObject).forEach((cmd, i) => {
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true, objtypes: "any" });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range }) => {
           const column = addedColumn(cmd);
           const generated = column && columnConstraints(column).find((c) => c.contype === "CONSTR_GENERATED");
           if (!column || !generated) return;
-          const loc = sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i));
+          const loc = sourceCode.locOf(range());
           const data = { table: table.label, column: String(column.colname), version: String(pgVersion) };
           const at = sourceCode.indexOfLocation(node.statement, generated.location);
           // The parser marks the kind "s" or "v"; with neither keyword it says "v" (PG 18 grammar).

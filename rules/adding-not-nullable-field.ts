@@ -1,8 +1,9 @@
-import { nameFor, NotNullChecks } from "../src/analysis/checks.js";
+import { alterTableActions } from "../src/analysis/alter-table.js";
+import { nameFor } from "../src/analysis/checks.js";
 import { replayBefore } from "../src/analysis/columns.js";
-import { quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
+import { quoteIdent } from "../src/analysis/names.js";
+import { knownNotNullChecks } from "../src/analysis/schema.js";
 import { ruleDocsUrl } from "../src/meta.js";
-import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
 
 /**
@@ -32,17 +33,16 @@ export default {
   create(context) {
     const { sourceCode } = context;
     const { pgVersion } = sourceCode.migration.options;
-    const checksBefore = replayBefore(new NotNullChecks(), sourceCode.parsed.statements);
+    // Validated checks of earlier files of the run count too (the known schema).
+    const checksBefore = replayBefore(knownNotNullChecks(sourceCode.migration), sourceCode.parsed.statements);
     return {
       AlterTableStmt(node: PgNode) {
-        const stmt = node.value;
-        if (node.parent || stmt.objtype !== "OBJECT_TABLE") return;
-        const table = relationFromRangeVar(stmt.relation as AstObject);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true });
+        if (!alter) return;
+        const { table } = alter;
         const checks = checksBefore(node.statement.index);
-        ((stmt.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).forEach((item, i) => {
-          const cmd = item.AlterTableCmd;
-          if (cmd?.subtype !== "AT_SetNotNull" || typeof cmd.name !== "string") return;
+        alter.actions.forEach(({ cmd, range }) => {
+          if (cmd.subtype !== "AT_SetNotNull" || typeof cmd.name !== "string") return;
           const column = cmd.name;
           const proof = checks.proofOf(table, column);
           // Already NOT NULL: a no-op. PG ≥ 12: a validated CHECK lets SET NOT NULL skip the scan.
@@ -78,7 +78,7 @@ export default {
                   "On PostgreSQL 12+, SET NOT NULL uses the validated check and skips the scan.",
                 ];
           context.report({
-            loc: sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i)),
+            loc: sourceCode.locOf(range()),
             messageId: proof ? "checkNotUsed" : "setNotNull",
             data: { table: table.label, column, version: String(pgVersion), constraint: proof?.constraint ?? "" },
             help: help.join("\n"),

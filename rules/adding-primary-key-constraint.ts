@@ -1,20 +1,20 @@
 import type { AlterTableStmt } from "libpg-query";
-import { quoteIdent, relationFromRangeVar, type RelationRef } from "../src/analysis/names.js";
+import { alterTableActions } from "../src/analysis/alter-table.js";
+import { quoteIdent, type RelationRef } from "../src/analysis/names.js";
 import {
   addedColumn,
   addedConstraint,
-  alterTableCommands,
   columnConstraints,
   columnLabels,
   notNullSteps,
   outsideTransactionNote,
   stringList,
 } from "../src/analysis/rewrites.js";
-import { NotNullChecks, type NotNullProof } from "../src/analysis/checks.js";
+import type { NotNullProof } from "../src/analysis/checks.js";
 import { replayBefore } from "../src/analysis/columns.js";
 import type { Transaction } from "../src/analysis/context.js";
+import { knownNotNullChecks } from "../src/analysis/schema.js";
 import { ruleDocsUrl } from "../src/meta.js";
-import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
 
 /**
@@ -45,12 +45,12 @@ export default {
   create(context) {
     const { sourceCode } = context;
     const { pgVersion } = sourceCode.migration.options;
-    const checksBefore = replayBefore(new NotNullChecks(), sourceCode.parsed.statements);
+    const checksBefore = replayBefore(knownNotNullChecks(sourceCode.migration), sourceCode.parsed.statements);
     return {
       AlterTableStmt(node: PgNode<AlterTableStmt>) {
-        if (node.parent) return;
-        const table = relationFromRangeVar(node.value.relation as never);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true, objtypes: "any" });
+        if (!alter) return;
+        const { table } = alter;
         const transaction = sourceCode.factsOf(node.statement).transaction;
         const checks = checksBefore(node.statement.index);
         // PG ≥ 12: a validated CHECK (col IS NOT NULL) spares SET NOT NULL its scan.
@@ -59,8 +59,8 @@ export default {
           const proof = checks.proofOf(table, column);
           return proof && (proof.kind === "not-null" || pgVersion >= 12) ? proof : undefined;
         };
-        alterTableCommands(node.value as AstObject).forEach((cmd, i) => {
-          const loc = sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i));
+        alter.actions.forEach(({ cmd, range }) => {
+          const loc = sourceCode.locOf(range());
           const constraint = addedConstraint(cmd);
           if (constraint?.contype === "CONSTR_PRIMARY" && !constraint.indexname) {
             const columns = stringList(constraint.keys);

@@ -1,6 +1,7 @@
+import { alterTableActions } from "../src/analysis/alter-table.js";
 import { nameFor } from "../src/analysis/checks.js";
 import { columnTypeOf, formatColumnType, isNullConstant, isSerialType } from "../src/analysis/columns.js";
-import { quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
+import { quoteIdent } from "../src/analysis/names.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
@@ -32,14 +33,12 @@ export default {
     const { sourceCode } = context;
     return {
       AlterTableStmt(node: PgNode) {
-        const stmt = node.value;
-        if (node.parent || stmt.objtype !== "OBJECT_TABLE") return;
-        const table = relationFromRangeVar(stmt.relation as AstObject);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        ((stmt.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).forEach((item, i) => {
-          const cmd = item.AlterTableCmd;
-          const column = (cmd?.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef;
-          if (cmd?.subtype !== "AT_AddColumn" || !column || typeof column.colname !== "string") return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range }) => {
+          const column = (cmd.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef;
+          if (cmd.subtype !== "AT_AddColumn" || !column || typeof column.colname !== "string") return;
           const constraints = ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint?.contype);
           const defaults = ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).filter((c) => c.Constraint?.contype === "CONSTR_DEFAULT");
           // Identity and generated columns are filled in by Postgres; serial types come with a default.
@@ -52,7 +51,7 @@ export default {
           const col = quoteIdent(column.colname);
           const check = quoteIdent(nameFor(table, column.colname, "not_null_check"));
           context.report({
-            loc: sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i)),
+            loc: sourceCode.locOf(range()),
             messageId: "requiredColumn",
             data: { table: table.label, column: column.colname, requirement: primaryKey ? "a PRIMARY KEY (NOT NULL)" : "NOT NULL" },
             help: [

@@ -1,7 +1,8 @@
 import type { AlterTableStmt } from "libpg-query";
+import { alterTableActions } from "../src/analysis/alter-table.js";
 import { nameFor } from "../src/analysis/checks.js";
-import { makeRelation, quoteIdent, relationFromRangeVar, type RelationRef } from "../src/analysis/names.js";
-import { addedColumn, alterTableCommands, batchedUpdateSql, columnConstraints, notNullSteps, sqlString } from "../src/analysis/rewrites.js";
+import { makeRelation, quoteIdent, type RelationRef } from "../src/analysis/names.js";
+import { addedColumn, batchedUpdateSql, columnConstraints, notNullSteps, sqlString } from "../src/analysis/rewrites.js";
 import { integerWidth, SERIAL_BASE, serialType } from "../src/analysis/types.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject } from "../src/parser/parse.js";
@@ -39,10 +40,10 @@ export default {
     const { pgVersion } = sourceCode.migration.options;
     return {
       AlterTableStmt(node: PgNode<AlterTableStmt>) {
-        if (node.parent) return;
-        const table = relationFromRangeVar(node.value.relation as never);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        alterTableCommands(node.value as AstObject).forEach((cmd, i) => {
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true, objtypes: "any" });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range }) => {
           const column = addedColumn(cmd);
           if (!column) return;
           const typeName = (column.typeName ?? {}) as AstObject;
@@ -53,7 +54,7 @@ export default {
           const base = serial ? SERIAL_BASE[serial] : width ? INTEGER_SQL[width] : "bigint";
           const name = String(column.colname);
           context.report({
-            loc: sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i)),
+            loc: sourceCode.locOf(range()),
             messageId: serial ? "serialColumn" : "identityColumn",
             data: { table: table.label, column: name, type: serial ?? "" },
             help: help(table, name, base, pgVersion, !serial),

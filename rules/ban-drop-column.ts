@@ -1,6 +1,6 @@
-import { quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
+import { alterTableActions } from "../src/analysis/alter-table.js";
+import { quoteIdent } from "../src/analysis/names.js";
 import { ruleDocsUrl } from "../src/meta.js";
-import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
 
 /**
@@ -29,16 +29,14 @@ export default {
     const { sourceCode } = context;
     return {
       AlterTableStmt(node: PgNode) {
-        const stmt = node.value;
-        if (node.parent || stmt.objtype !== "OBJECT_TABLE") return;
-        const table = relationFromRangeVar(stmt.relation as AstObject);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        ((stmt.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).forEach((item, i) => {
-          const cmd = item.AlterTableCmd;
-          if (cmd?.subtype !== "AT_DropColumn" || typeof cmd.name !== "string") return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range }) => {
+          if (cmd.subtype !== "AT_DropColumn" || typeof cmd.name !== "string") return;
           const col = quoteIdent(cmd.name);
           context.report({
-            loc: sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i)),
+            loc: sourceCode.locOf(range()),
             messageId: "dropColumn",
             data: { table: table.label, column: cmd.name },
             help: [

@@ -1,4 +1,5 @@
-import { quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
+import { alterTableActions } from "../src/analysis/alter-table.js";
+import { quoteIdent } from "../src/analysis/names.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
@@ -32,19 +33,16 @@ export default {
     const added = new Set<string>();
     return {
       AlterTableStmt(node: PgNode) {
-        const stmt = node.value;
-        if (node.parent || stmt.objtype !== "OBJECT_TABLE") return;
-        const table = relationFromRangeVar(stmt.relation as AstObject);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        const cmds = (stmt.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? [];
-        cmds.forEach((item, i) => {
-          const cmd = item.AlterTableCmd;
-          const column = (cmd?.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef?.colname;
-          if (cmd?.subtype === "AT_AddColumn" && typeof column === "string") added.add(`${table.key}.${column}`);
-          if (cmd?.subtype !== "AT_DropNotNull" || typeof cmd.name !== "string" || added.has(`${table.key}.${cmd.name}`)) return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range }) => {
+          const column = (cmd.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef?.colname;
+          if (cmd.subtype === "AT_AddColumn" && typeof column === "string") added.add(`${table.key}.${column}`);
+          if (cmd.subtype !== "AT_DropNotNull" || typeof cmd.name !== "string" || added.has(`${table.key}.${cmd.name}`)) return;
           const col = quoteIdent(cmd.name);
           context.report({
-            loc: sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i)),
+            loc: sourceCode.locOf(range()),
             messageId: "dropNotNull",
             data: { column: cmd.name, table: table.label },
             help: [

@@ -1,6 +1,9 @@
+import { alterTableActions } from "../src/analysis/alter-table.js";
 import { nameFor } from "../src/analysis/checks.js";
-import { classifyTypeChange, ColumnTypes, columnTypeOf, formatColumnType, replayBefore } from "../src/analysis/columns.js";
-import { quoteIdent, relationFromRangeVar, type RelationRef } from "../src/analysis/names.js";
+import { columnTypeOf, formatColumnType, replayBefore } from "../src/analysis/columns.js";
+import { quoteIdent, type RelationRef } from "../src/analysis/names.js";
+import { knownColumnTypes } from "../src/analysis/schema.js";
+import { classifyTypeChange } from "../src/analysis/type-change.js";
 import type { PgSourceCode } from "../src/language/source-code.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject, ParsedStatement } from "../src/parser/parse.js";
@@ -46,7 +49,8 @@ function expandContract(table: RelationRef, column: string, type: string, expr: 
 
 /**
  * ALTER COLUMN ... TYPE takes ACCESS EXCLUSIVE and, unless the change is binary-coercible, rewrites
- * the table and rebuilds its indexes. The old type is known when an earlier statement declared it.
+ * the table and rebuilds its indexes. The old type is known when an earlier statement of the file, or
+ * an earlier file of the run (the known schema), declared it.
  * https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
  */
 export default {
@@ -75,19 +79,17 @@ export default {
   create(context) {
     const { sourceCode } = context;
     const { pgVersion } = sourceCode.migration.options;
-    const typesBefore = replayBefore(new ColumnTypes(), sourceCode.parsed.statements);
+    const typesBefore = replayBefore(knownColumnTypes(sourceCode.migration), sourceCode.parsed.statements);
     return {
       AlterTableStmt(node: PgNode) {
-        const stmt = node.value;
-        if (node.parent || stmt.objtype !== "OBJECT_TABLE") return;
-        const table = relationFromRangeVar(stmt.relation as AstObject);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true });
+        if (!alter) return;
+        const { table } = alter;
         const known = typesBefore(node.statement.index);
-        ((stmt.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).forEach((item, i) => {
-          const cmd = item.AlterTableCmd;
-          const def = (cmd?.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef;
+        alter.actions.forEach(({ cmd, range }) => {
+          const def = (cmd.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef;
           const to = columnTypeOf(def?.typeName as AstObject | undefined);
-          if (cmd?.subtype !== "AT_AlterColumnType" || typeof cmd.name !== "string" || !to) return;
+          if (cmd.subtype !== "AT_AlterColumnType" || typeof cmd.name !== "string" || !to) return;
           const column = cmd.name;
           const from = known.typeOf(table, column);
           const using = def?.raw_default !== undefined;
@@ -98,7 +100,7 @@ export default {
           // PG ≥ 12: timestamp ⇄ timestamptz skips the rewrite when the session TimeZone is UTC.
           // https://www.postgresql.org/docs/release/12.0/
           if (kind === "timezone" && pgVersion < 12) kind = "rewrite";
-          const segment = sourceCode.alterCommandRange(node.statement, i);
+          const segment = range();
           const toSql = formatColumnType(to);
           const expr = (prefix: string): string =>
             using ? usingText(sourceCode, node.statement, segment, def?.raw_default, prefix) : `${prefix}${quoteIdent(column)}::${toSql}`;
@@ -118,10 +120,12 @@ export default {
               to: toSql,
               change: from ? `from ${formatColumnType(from)} to ${toSql}` : `to ${toSql}`,
               unknown: !from
-                ? " (its current type is not declared earlier in the migration)"
+                ? " (its current type is not declared earlier in this or an earlier migration)"
                 : def?.collClause !== undefined
                   ? " (with COLLATE, the indexes on the column are rebuilt even then)"
-                  : "",
+                  : from.collation !== undefined
+                    ? ` (without COLLATE the column loses its collation "${from.collation}", so the indexes on it are rebuilt even then)`
+                    : "",
             },
             help: help.join("\n"),
           });

@@ -10,8 +10,11 @@ import addingNotNullableField from "./adding-not-nullable-field.js";
 import addingPrimaryKeyConstraint from "./adding-primary-key-constraint.js";
 import addingRequiredField from "./adding-required-field.js";
 import addingSerialColumn from "./adding-serial-column.js";
+import alterEnumAddValueInTransaction from "./alter-enum-add-value-in-transaction.js";
+import banAlterDomainWithAddConstraint from "./ban-alter-domain-with-add-constraint.js";
 import banCharField from "./ban-char-field.js";
 import banConcurrentlyInTransaction from "./ban-concurrently-in-transaction.js";
+import banCreateDomainWithConstraint from "./ban-create-domain-with-constraint.js";
 import banDropColumn from "./ban-drop-column.js";
 import banDropDatabase from "./ban-drop-database.js";
 import banDropNotNull from "./ban-drop-not-null.js";
@@ -20,14 +23,19 @@ import banDropTable from "./ban-drop-table.js";
 import banTruncate from "./ban-truncate.js";
 import banUncommittedTransaction from "./ban-uncommitted-transaction.js";
 import changingColumnType from "./changing-column-type.js";
+import combineAlterTable from "./combine-alter-table.js";
 import constraintMissingNotValid from "./constraint-missing-not-valid.js";
 import disallowedUniqueConstraint from "./disallowed-unique-constraint.js";
+import exclusiveLockOnMultipleTables from "./exclusive-lock-on-multiple-tables.js";
+import identifierTooLong from "./identifier-too-long.js";
+import irreversibleMigration from "./irreversible-migration.js";
 import mixedExpandContract from "./mixed-expand-contract.js";
 import preferBigintOverInt from "./prefer-bigint-over-int.js";
 import preferBigintOverSmallint from "./prefer-bigint-over-smallint.js";
 import preferIdentity from "./prefer-identity.js";
 import preferJsonb from "./prefer-jsonb.js";
 import preferRepack from "./prefer-repack.js";
+import preferRobustStmts from "./prefer-robust-stmts.js";
 import preferTextField from "./prefer-text-field.js";
 import preferTimestamptz from "./prefer-timestamptz.js";
 import renamingColumn from "./renaming-column.js";
@@ -38,7 +46,13 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireConcurrentPartitionDetach from "./require-concurrent-partition-detach.js";
 import requireConcurrentRefresh from "./require-concurrent-refresh.js";
 import requireConcurrentReindex from "./require-concurrent-reindex.js";
+import requireDownMigration from "./require-down-migration.js";
+import requireEnumValueOrdering from "./require-enum-value-ordering.js";
+import requireIndexForForeignKey from "./require-index-for-foreign-key.js";
 import requireLockTimeout from "./require-lock-timeout.js";
+import requirePrimaryKey from "./require-primary-key.js";
+import requireStatementTimeout from "./require-statement-timeout.js";
+import requireTableSchema from "./require-table-schema.js";
 import rewritesTable from "./rewrites-table.js";
 import statementsAfterExclusiveLock from "./statements-after-exclusive-lock.js";
 import syntaxError from "./syntax-error.js";
@@ -55,8 +69,11 @@ const registry = {
   "adding-primary-key-constraint": addingPrimaryKeyConstraint,
   "adding-required-field": addingRequiredField,
   "adding-serial-column": addingSerialColumn,
+  "alter-enum-add-value-in-transaction": alterEnumAddValueInTransaction,
+  "ban-alter-domain-with-add-constraint": banAlterDomainWithAddConstraint,
   "ban-char-field": banCharField,
   "ban-concurrently-in-transaction": banConcurrentlyInTransaction,
+  "ban-create-domain-with-constraint": banCreateDomainWithConstraint,
   "ban-drop-column": banDropColumn,
   "ban-drop-database": banDropDatabase,
   "ban-drop-not-null": banDropNotNull,
@@ -65,14 +82,19 @@ const registry = {
   "ban-truncate": banTruncate,
   "ban-uncommitted-transaction": banUncommittedTransaction,
   "changing-column-type": changingColumnType,
+  "combine-alter-table": combineAlterTable,
   "constraint-missing-not-valid": constraintMissingNotValid,
   "disallowed-unique-constraint": disallowedUniqueConstraint,
+  "exclusive-lock-on-multiple-tables": exclusiveLockOnMultipleTables,
+  "identifier-too-long": identifierTooLong,
+  "irreversible-migration": irreversibleMigration,
   "mixed-expand-contract": mixedExpandContract,
   "prefer-bigint-over-int": preferBigintOverInt,
   "prefer-bigint-over-smallint": preferBigintOverSmallint,
   "prefer-identity": preferIdentity,
   "prefer-jsonb": preferJsonb,
   "prefer-repack": preferRepack,
+  "prefer-robust-stmts": preferRobustStmts,
   "prefer-text-field": preferTextField,
   "prefer-timestamptz": preferTimestamptz,
   "renaming-column": renamingColumn,
@@ -83,7 +105,13 @@ const registry = {
   "require-concurrent-partition-detach": requireConcurrentPartitionDetach,
   "require-concurrent-refresh": requireConcurrentRefresh,
   "require-concurrent-reindex": requireConcurrentReindex,
+  "require-down-migration": requireDownMigration,
+  "require-enum-value-ordering": requireEnumValueOrdering,
+  "require-index-for-foreign-key": requireIndexForForeignKey,
   "require-lock-timeout": requireLockTimeout,
+  "require-primary-key": requirePrimaryKey,
+  "require-statement-timeout": requireStatementTimeout,
+  "require-table-schema": requireTableSchema,
   "rewrites-table": rewritesTable,
   "statements-after-exclusive-lock": statementsAfterExclusiveLock,
   "syntax-error": syntaxError,

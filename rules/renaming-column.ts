@@ -1,5 +1,6 @@
 import { nameFor } from "../src/analysis/checks.js";
-import { ColumnTypes, formatColumnType, replayBefore } from "../src/analysis/columns.js";
+import { formatColumnType, replayBefore } from "../src/analysis/columns.js";
+import { knownColumnTypes } from "../src/analysis/schema.js";
 import { makeRelation, quoteIdent, relationFromRangeVar } from "../src/analysis/names.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject } from "../src/parser/parse.js";
@@ -30,7 +31,7 @@ export default {
   create(context) {
     const { sourceCode } = context;
     const { pgVersion } = sourceCode.migration.options;
-    const typesBefore = replayBefore(new ColumnTypes(), sourceCode.parsed.statements);
+    const typesBefore = replayBefore(knownColumnTypes(sourceCode.migration), sourceCode.parsed.statements);
     return {
       RenameStmt(node: PgNode) {
         const stmt = node.value;

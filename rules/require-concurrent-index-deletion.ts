@@ -12,7 +12,8 @@ import type { PgNode, PgRuleDefinition } from "../src/types.js";
  * https://www.postgresql.org/docs/current/sql-dropindex.html
  *
  * Skipped: indexes of tables created earlier in the file (nobody else uses them). An index created
- * earlier in the file on an existing table is still reported: the lock is on the table.
+ * earlier in the file on an existing table is still reported: the lock is on the table. The table of
+ * an index is known when the file, or an earlier file of the run (the known schema), created it.
  */
 const LOCK = LOCK_MODEL["drop-index"].mode;
 
@@ -37,6 +38,7 @@ export default {
   },
   create(context) {
     const { sourceCode } = context;
+    const { schema } = sourceCode.migration.options;
     return {
       DropStmt(node: PgNode) {
         const stmt = node.value;
@@ -44,7 +46,7 @@ export default {
         const at = node.statement.index;
         const indexes = ((stmt.objects as unknown[] | undefined) ?? []).map(relationFromNameList).filter((r): r is RelationRef => !!r);
         const flagged = indexes
-          .map((index) => ({ index, table: indexCreatedInFile(sourceCode.parsed, index, at)?.table }))
+          .map((index) => ({ index, table: (indexCreatedInFile(sourceCode.parsed, index, at) ?? schema?.index(index))?.table }))
           .filter(({ table }) => !table || !sourceCode.migration.isNewTable(table, at));
         if (flagged.length === 0) return;
 

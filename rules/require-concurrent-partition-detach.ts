@@ -1,6 +1,7 @@
 import type { AlterTableStmt } from "libpg-query";
+import { alterTableActions } from "../src/analysis/alter-table.js";
 import { relationFromRangeVar } from "../src/analysis/names.js";
-import { alterTableCommands, outsideTransactionNote } from "../src/analysis/rewrites.js";
+import { outsideTransactionNote } from "../src/analysis/rewrites.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
@@ -35,16 +36,16 @@ export default {
     const { pgVersion } = sourceCode.migration.options;
     return {
       AlterTableStmt(node: PgNode<AlterTableStmt>) {
-        if (node.parent) return;
-        const table = relationFromRangeVar(node.value.relation as never);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
-        alterTableCommands(node.value as AstObject).forEach((cmd, i) => {
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true, objtypes: "any" });
+        if (!alter) return;
+        const { table } = alter;
+        alter.actions.forEach(({ cmd, range }) => {
           if (cmd.subtype !== "AT_DetachPartition") return;
           const partitionCmd = (cmd.def as { PartitionCmd?: AstObject } | undefined)?.PartitionCmd;
           if (!partitionCmd || partitionCmd.concurrent) return;
           const partition = relationFromRangeVar(partitionCmd.name as AstObject | undefined);
           if (!partition) return;
-          const loc = sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i));
+          const loc = sourceCode.locOf(range());
           const data = { table: table.label, partition: partition.label, version: String(pgVersion) };
           const detach = `ALTER TABLE ${table.sql} DETACH PARTITION ${partition.sql}`;
           // PG ≥ 14: DETACH PARTITION ... CONCURRENTLY.

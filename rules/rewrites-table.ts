@@ -1,8 +1,7 @@
 import type { AlterTableMoveAllStmt, AlterTableStmt } from "libpg-query";
-import { quoteIdent, relationFromRangeVar, type RelationRef } from "../src/analysis/names.js";
-import { alterTableCommands } from "../src/analysis/rewrites.js";
+import { alterTableActions } from "../src/analysis/alter-table.js";
+import { quoteIdent, type RelationRef } from "../src/analysis/names.js";
 import { ruleDocsUrl } from "../src/meta.js";
-import type { AstObject } from "../src/parser/parse.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
 
 const REWRITES: Record<string, string> = { AT_SetLogged: "SET LOGGED", AT_SetUnLogged: "SET UNLOGGED", AT_SetAccessMethod: "SET ACCESS METHOD" };
@@ -43,13 +42,13 @@ export default {
     return {
       AlterTableStmt(node: PgNode<AlterTableStmt>) {
         const stmt = node.value;
-        if (node.parent || (stmt.objtype !== "OBJECT_TABLE" && stmt.objtype !== "OBJECT_MATVIEW")) return;
-        const table = relationFromRangeVar(stmt.relation as never);
-        if (!table || sourceCode.migration.isNewTable(table, node.statement.index)) return;
+        const alter = alterTableActions(sourceCode, node, { existingOnly: true, objtypes: ["OBJECT_TABLE", "OBJECT_MATVIEW"] });
+        if (!alter) return;
+        const { table } = alter;
         const relation = `${stmt.objtype === "OBJECT_MATVIEW" ? "materialized view" : "table"} "${table.label}"`;
-        alterTableCommands(stmt as AstObject).forEach((cmd, i) => {
-          const loc = sourceCode.locOf(sourceCode.alterCommandRange(node.statement, i));
-          const command = sourceCode.text.slice(...sourceCode.alterCommandRange(node.statement, i));
+        alter.actions.forEach(({ cmd, range }) => {
+          const loc = sourceCode.locOf(range());
+          const command = sourceCode.text.slice(...range());
           const statement = `  ALTER ${stmt.objtype === "OBJECT_MATVIEW" ? "MATERIALIZED VIEW" : "TABLE"} ${table.sql} ${command};`;
           if (cmd.subtype === "AT_SetTableSpace") {
             const tablespace = String(cmd.name);

@@ -63,7 +63,9 @@ export default {
               const split =
                 transaction.kind === "explicit"
                   ? ["  COMMIT;", "  BEGIN;  -- a new transaction, if the rest needs one"]
-                  : ["  -- end of this migration file; the rest goes into the next migration"];
+                  : transaction.runBy !== undefined
+                    ? ["  COMMIT;  -- inside the DO block or procedure (PostgreSQL 11+), or end it here and run the rest as a separate statement"]
+                    : ["  -- end of this migration file; the rest goes into the next migration"];
               context.report({
                 loc: sourceCode.locOf([statement.start, statement.end]),
                 messageId: "statementAfterLock",

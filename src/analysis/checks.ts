@@ -10,13 +10,15 @@
  *
  * `NotNullChecks` replays statements in migration order (constraints added, validated, renamed,
  * dropped; columns and tables renamed or dropped; rolled-back transactions undone). A rule feeds
- * it the statements of its file before the one it looks at (`replayBefore` in columns.ts); a schema
- * model that replays earlier files of the run can feed the same tracker first and hand each file a
- * `clone()`. The facts are checked against a real Postgres in test/analysis/columns.pglite.test.ts.
+ * it the statements of its file before the one it looks at (`replayBefore` in columns.ts), starting
+ * from what earlier files of the run proved (`knownNotNullChecks` in schema.ts, a `fork()` of the
+ * schema model's tracker). The facts are checked against a real Postgres in
+ * test/analysis/columns.pglite.test.ts.
  */
 import type { AstObject, ParsedStatement } from "../parser/parse.js";
-import { transactionBoundary } from "./columns.js";
+import { CowMap } from "./cow-map.js";
 import { relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
+import { TransactionalTracker } from "./transactional.js";
 
 /** How a column is known to hold no NULLs. */
 export interface NotNullProof {
@@ -34,11 +36,7 @@ interface Entry extends NotNullProof {
   validated: boolean;
 }
 
-type State = Map<string, Entry[]>;
-
-function copyState(state: State): State {
-  return new Map([...state].map(([k, list]) => [k, list.map((e) => ({ ...e, proves: new Set(e.proves), references: new Set(e.references) }))]));
-}
+const copyEntries = (list: Entry[]): Entry[] => list.map((e) => ({ ...e, proves: new Set(e.proves), references: new Set(e.references) }));
 
 function columnName(node: unknown): string | undefined {
   const fields = (node as { ColumnRef?: { fields?: { String?: { sval?: string } }[] } })?.ColumnRef?.fields;
@@ -92,20 +90,33 @@ function columnConstraints(column: AstObject): AstObject[] {
 }
 
 /** The validated NOT NULL proofs known so far, in migration order. */
-export class NotNullChecks {
-  #tables: State = new Map();
-  #beforeTransaction: State | undefined;
+export class NotNullChecks extends TransactionalTracker<Entry[]> {
+  constructor() {
+    super(new CowMap<Entry[]>(copyEntries));
+  }
 
+  /** An independent copy (costs time in proportion to what is known; see `fork` for a cheap one). */
   clone(): NotNullChecks {
     const copy = new NotNullChecks();
-    copy.#tables = copyState(this.#tables);
+    for (const [key, list] of this.tables.entries()) copy.tables.set(key, copyEntries(list));
+    return copy;
+  }
+
+  /**
+   * A tracker that starts from this one's state in constant time and keeps its own changes. This
+   * one must not observe more statements while the fork is in use (the schema model forks its
+   * trackers for a file and advances only after the file is linted).
+   */
+  fork(): NotNullChecks {
+    const copy = new NotNullChecks();
+    copy.tables = this.tables.fork();
     return copy;
   }
 
   /** How `table.column` is known to hold no NULLs, if it is. */
   proofOf(table: RelationRef | string, column: string): NotNullProof | undefined {
     const key = typeof table === "string" ? table : table.key;
-    const found = (this.#tables.get(key) ?? []).filter((e) => e.validated && e.proves.has(column));
+    const found = (this.tables.get(key) ?? []).filter((e) => e.validated && e.proves.has(column));
     const best = found.find((e) => e.kind === "not-null") ?? found[0];
     return best ? { kind: best.kind, constraint: best.constraint } : undefined;
   }
@@ -113,22 +124,11 @@ export class NotNullChecks {
   /** Applies one statement. */
   observe(statement: ParsedStatement): void {
     const node = statement.node;
-    switch (transactionBoundary(statement)) {
-      case "begin":
-        this.#beforeTransaction ??= copyState(this.#tables);
-        return;
-      case "commit":
-        this.#beforeTransaction = undefined;
-        return;
-      case "rollback":
-        if (this.#beforeTransaction) this.#tables = this.#beforeTransaction;
-        this.#beforeTransaction = undefined;
-        return;
-    }
+    if (this.observeTransaction(statement)) return;
     const table = relationFromRangeVar(node.relation as AstObject | undefined);
     switch (statement.type) {
       case "CreateStmt": {
-        if (!table || (node.if_not_exists && this.#tables.has(table.key))) return;
+        if (!table || (node.if_not_exists && this.tables.has(table.key))) return;
         const entries: Entry[] = [];
         for (const element of (node.tableElts as { ColumnDef?: AstObject; Constraint?: AstObject }[] | undefined) ?? []) {
           if (element.Constraint) entries.push(...[entryOf(table, element.Constraint, undefined, true)].filter((e): e is Entry => !!e));
@@ -138,7 +138,7 @@ export class NotNullChecks {
             if (entry) entries.push(entry);
           }
         }
-        this.#tables.set(table.key, entries);
+        this.tables.set(table.key, entries);
         return;
       }
       case "AlterTableStmt":
@@ -154,15 +154,15 @@ export class NotNullChecks {
         if (node.removeType !== "OBJECT_TABLE") return;
         for (const object of (node.objects as unknown[] | undefined) ?? []) {
           const dropped = relationFromNameList(object);
-          if (dropped) this.#tables.delete(dropped.key);
+          if (dropped) this.tables.delete(dropped.key);
         }
         return;
     }
   }
 
   #alter(table: RelationRef, cmd: AstObject | undefined): void {
-    const list = this.#tables.get(table.key) ?? [];
-    this.#tables.set(table.key, list);
+    const list = this.tables.edit(table.key) ?? [];
+    this.tables.set(table.key, list);
     const name = typeof cmd?.name === "string" ? cmd.name : undefined;
     const def = cmd?.def as { Constraint?: AstObject; ColumnDef?: AstObject } | undefined;
     switch (cmd?.subtype) {
@@ -182,23 +182,23 @@ export class NotNullChecks {
         for (const e of list) if (e.constraint === name) e.validated = true;
         return;
       case "AT_DropConstraint":
-        this.#tables.set(table.key, list.filter((e) => e.constraint !== name));
+        this.tables.set(table.key, list.filter((e) => e.constraint !== name));
         return;
       case "AT_SetNotNull":
         if (name) list.push({ kind: "not-null", constraint: `${table.name}_${name}_not_null`, proves: new Set([name]), references: new Set([name]), validated: true });
         return;
       case "AT_DropNotNull":
-        this.#tables.set(table.key, list.filter((e) => !(e.kind === "not-null" && name && e.proves.has(name))));
+        this.tables.set(table.key, list.filter((e) => !(e.kind === "not-null" && name && e.proves.has(name))));
         return;
       case "AT_DropColumn":
-        this.#tables.set(table.key, list.filter((e) => !(name && e.references.has(name))));
+        this.tables.set(table.key, list.filter((e) => !(name && e.references.has(name))));
         return;
     }
   }
 
   #rename(table: RelationRef, kind: string, from: string | undefined, to: string): void {
     if (kind === "OBJECT_TABLE") return this.#move(table.key, `${table.schema ?? "public"}.${to}`);
-    for (const e of this.#tables.get(table.key) ?? []) {
+    for (const e of this.tables.edit(table.key) ?? []) {
       if (kind === "OBJECT_TABCONSTRAINT" && e.constraint === from) e.constraint = to;
       if (kind !== "OBJECT_COLUMN" || !from) continue;
       for (const set of [e.proves, e.references]) if (set.delete(from)) set.add(to);
@@ -206,10 +206,10 @@ export class NotNullChecks {
   }
 
   #move(from: string, to: string): void {
-    const entries = this.#tables.get(from);
-    this.#tables.delete(from);
-    if (entries) this.#tables.set(to, entries);
-    else this.#tables.delete(to);
+    const entries = this.tables.edit(from);
+    this.tables.delete(from);
+    if (entries) this.tables.set(to, entries);
+    else this.tables.delete(to);
   }
 }
 

@@ -1,19 +1,18 @@
 /**
- * Known column types, and which type changes Postgres makes without rewriting the table.
+ * Known column types.
  *
  * `ColumnTypes` replays statements in migration order and remembers the declared type of every
  * column it has seen created (CREATE TABLE, ADD COLUMN) or retyped (ALTER COLUMN ... TYPE),
  * following renames and drops. A rule feeds it the statements of its file before the one it looks
- * at (`replayBefore`); a schema model that replays earlier files of the run can feed the same
- * tracker first and hand each file a `clone()`.
+ * at (`replayBefore`), starting from what earlier files of the run declared (`knownColumnTypes` in
+ * schema.ts, a `fork()` of the schema model's tracker).
  *
- * `classifyTypeChange` says what ALTER COLUMN ... TYPE does for a known old type. Its claims are
- * checked against a real Postgres (relfilenode before and after) in
- * test/analysis/columns.pglite.test.ts.
- * https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
+ * What a type change does for a known old type is type-change.ts's `classifyTypeChange`.
  */
 import type { AstObject, ParsedStatement } from "../parser/parse.js";
+import { CowMap } from "./cow-map.js";
 import { relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
+import { TransactionalTracker } from "./transactional.js";
 
 /** A column's declared type. */
 export interface ColumnType {
@@ -23,18 +22,11 @@ export interface ColumnType {
   mods: number[] | undefined;
   /** Array dimensions; 0 for a scalar. */
   arrayDims: number;
+  /** The column's collation when a COLLATE clause set one (undefined: the type's default). */
+  collation?: string;
 }
 
-/** The transaction boundary a statement is, if any (COMMIT AND CHAIN stays inside a transaction). */
-export function transactionBoundary(statement: ParsedStatement): "begin" | "commit" | "rollback" | undefined {
-  if (statement.type !== "TransactionStmt") return undefined;
-  const { kind, chain } = statement.node;
-  if (kind === "TRANS_STMT_BEGIN" || kind === "TRANS_STMT_START") return "begin";
-  if (chain) return undefined;
-  if (kind === "TRANS_STMT_COMMIT" || kind === "TRANS_STMT_PREPARE") return "commit";
-  if (kind === "TRANS_STMT_ROLLBACK") return "rollback";
-  return undefined;
-}
+export { transactionBoundary } from "./transactional.js";
 
 /** Feeds `tracker` each statement before `index` once, in order; rules call it as they visit statements. */
 export function replayBefore<T extends { observe(statement: ParsedStatement): void }>(
@@ -66,6 +58,14 @@ export function columnTypeOf(typeName: AstObject | undefined): ColumnType | unde
   return { name, mods, arrayDims: ((typeName.arrayBounds as unknown[] | undefined) ?? []).length };
 }
 
+/** The declared type of a column definition (ColumnDef), with the collation of its COLLATE clause. */
+export function columnDefType(column: AstObject | undefined): ColumnType | undefined {
+  const type = columnTypeOf(column?.typeName as AstObject | undefined);
+  const names = ((column?.collClause as AstObject | undefined)?.collname as { String?: { sval?: string } }[] | undefined) ?? [];
+  const collation = names.at(-1)?.String?.sval;
+  return type && collation !== undefined && collation !== "default" ? { ...type, collation } : type;
+}
+
 /** True for `serial`, `bigserial`, `smallserial` and their `serialN` spellings (a sequence default, NOT NULL). */
 export function isSerialType(type: ColumnType): boolean {
   return type.arrayDims === 0 && /^(?:small|big)?serial$|^serial[248]$/.test(type.name);
@@ -94,122 +94,63 @@ export function formatColumnType(type: ColumnType): string {
   return `${DISPLAY[type.name] ?? type.name}${mods}${"[]".repeat(type.arrayDims)}`;
 }
 
-/**
- * What ALTER COLUMN ... TYPE does to the table for a known old type:
- * - `coercible`: catalog only, no rewrite and no index rebuild (binary-coercible);
- * - `timezone`: timestamp ⇄ timestamptz, which (PG ≥ 12) skips the rewrite when the session
- *   TimeZone is UTC but still rebuilds the indexes on the column;
- * - `rewrite`: rewrites the table and rebuilds its indexes;
- * - `unknown`: pgsafe does not know.
- */
-export type TypeChange = "coercible" | "timezone" | "rewrite" | "unknown";
-
-// Built-in scalar types between which Postgres has no binary-coercible cast other than those
-// handled below; a change between two of them rewrites the table.
-const REWRITE_BETWEEN = new Set([
-  "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bool", "date", "timestamp", "timestamptz",
-  "uuid", "json", "jsonb", "inet", "cidr", "bytea", "varbit",
-]);
-
-function sameMods(a: number[] | undefined, b: number[] | undefined): boolean {
-  return a !== undefined && b !== undefined && a.length === b.length && a.every((m, i) => m === b[i]);
-}
-
-/** Length or precision typmods that only widen: none (unlimited) on the new side, or at least the old one. */
-function widens(from: number[], to: number[]): boolean {
-  return to.length === 0 || (from.length > 0 && to[0]! >= from[0]!);
-}
-
-export function classifyTypeChange(from: ColumnType, to: ColumnType): TypeChange {
-  if (from.name === to.name && from.arrayDims === to.arrayDims && sameMods(from.mods, to.mods)) return "coercible";
-  if (from.arrayDims > 0 || to.arrayDims > 0 || !from.mods || !to.mods) return "unknown";
-  const pair = `${from.name}->${to.name}`;
-  switch (pair) {
-    // varchar(n) → varchar(m ≥ n) / varchar; varbit likewise (length coercions that only widen).
-    case "varchar->varchar":
-    case "varbit->varbit":
-      return widens(from.mods, to.mods) ? "coercible" : "rewrite";
-    // varchar(n) / varchar → text; text → varchar without a limit; cidr → inet.
-    case "varchar->text":
-    case "cidr->inet":
-      return "coercible";
-    case "text->varchar":
-      return to.mods.length === 0 ? "coercible" : "rewrite";
-    // numeric(p,s) → numeric(p' ≥ p, s) / numeric.
-    case "numeric->numeric": {
-      if (to.mods.length === 0) return "coercible";
-      if (from.mods.length === 0) return "rewrite";
-      return to.mods[0]! >= from.mods[0]! && (to.mods[1] ?? 0) === (from.mods[1] ?? 0) ? "coercible" : "rewrite";
-    }
-    // PG ≥ 12: no rewrite when the session TimeZone is UTC, unless a precision is given: that
-    // coercion applies to the converted value, whose precision Postgres does not know.
-    // https://www.postgresql.org/docs/release/12.0/
-    case "timestamp->timestamptz":
-    case "timestamptz->timestamp":
-      return to.mods.length === 0 ? "timezone" : "rewrite";
-  }
-  return from.name !== to.name && REWRITE_BETWEEN.has(from.name) && REWRITE_BETWEEN.has(to.name) ? "rewrite" : "unknown";
-}
-
 interface TableColumns {
   /** Every column is known (created by a plain CREATE TABLE seen by the tracker). */
   complete: boolean;
   columns: Map<string, ColumnType>;
 }
 
-type State = Map<string, TableColumns>;
-
-function copyState(state: State): State {
-  return new Map([...state].map(([k, t]) => [k, { complete: t.complete, columns: new Map(t.columns) }]));
-}
+const copyTable = (t: TableColumns): TableColumns => ({ complete: t.complete, columns: new Map(t.columns) });
 
 function keyOf(relation: RelationRef | string): string {
   return typeof relation === "string" ? relation : relation.key;
 }
 
 /** Column types known so far, in migration order. */
-export class ColumnTypes {
-  #tables: State = new Map();
-  #beforeTransaction: State | undefined;
+export class ColumnTypes extends TransactionalTracker<TableColumns> {
+  constructor() {
+    super(new CowMap<TableColumns>(copyTable));
+  }
 
+  /** An independent copy (costs time in proportion to what is known; see `fork` for a cheap one). */
   clone(): ColumnTypes {
     const copy = new ColumnTypes();
-    copy.#tables = copyState(this.#tables);
+    for (const [key, table] of this.tables.entries()) copy.tables.set(key, copyTable(table));
+    return copy;
+  }
+
+  /**
+   * A tracker that starts from this one's state in constant time and keeps its own changes. This
+   * one must not observe more statements while the fork is in use (the schema model forks its
+   * trackers for a file and advances only after the file is linted).
+   */
+  fork(): ColumnTypes {
+    const copy = new ColumnTypes();
+    copy.tables = this.tables.fork();
     return copy;
   }
 
   /** The declared type of `table.column`, if known. */
   typeOf(table: RelationRef | string, column: string): ColumnType | undefined {
-    return this.#tables.get(keyOf(table))?.columns.get(column);
+    return this.tables.get(keyOf(table))?.columns.get(column);
   }
 
   /** Applies one statement. */
   observe(statement: ParsedStatement): void {
     const node = statement.node;
-    switch (transactionBoundary(statement)) {
-      case "begin":
-        this.#beforeTransaction ??= copyState(this.#tables);
-        return;
-      case "commit":
-        this.#beforeTransaction = undefined;
-        return;
-      case "rollback":
-        if (this.#beforeTransaction) this.#tables = this.#beforeTransaction;
-        this.#beforeTransaction = undefined;
-        return;
-    }
+    if (this.observeTransaction(statement)) return;
     switch (statement.type) {
       case "CreateStmt": {
         const table = relationFromRangeVar(node.relation as AstObject);
-        if (!table || (node.if_not_exists && this.#tables.has(table.key))) return;
+        if (!table || (node.if_not_exists && this.tables.has(table.key))) return;
         const complete = !node.inhRelations && !node.partbound && !node.ofTypename;
         const entry: TableColumns = { complete, columns: new Map() };
         for (const element of (node.tableElts as { ColumnDef?: AstObject; TableLikeClause?: unknown }[] | undefined) ?? []) {
           if (element.TableLikeClause) entry.complete = false;
-          const type = columnTypeOf(element.ColumnDef?.typeName as AstObject | undefined);
+          const type = columnDefType(element.ColumnDef);
           if (element.ColumnDef && type) entry.columns.set(String(element.ColumnDef.colname), type);
         }
-        this.#tables.set(table.key, entry);
+        this.tables.set(table.key, entry);
         return;
       }
       case "AlterTableStmt": {
@@ -221,9 +162,10 @@ export class ColumnTypes {
         const table = relationFromRangeVar(node.relation as AstObject);
         if (!table || typeof node.newname !== "string") return;
         if (node.renameType === "OBJECT_TABLE") this.#move(table.key, `${table.schema ?? "public"}.${node.newname}`);
-        const entry = this.#tables.get(table.key);
+        if (node.renameType !== "OBJECT_COLUMN") return;
+        const entry = this.tables.edit(table.key);
         const type = entry?.columns.get(String(node.subname));
-        if (node.renameType === "OBJECT_COLUMN" && entry) {
+        if (entry) {
           entry.columns.delete(String(node.subname));
           if (type) entry.columns.set(node.newname, type);
         }
@@ -238,46 +180,47 @@ export class ColumnTypes {
         if (node.removeType !== "OBJECT_TABLE") return;
         for (const object of (node.objects as unknown[] | undefined) ?? []) {
           const table = relationFromNameList(object);
-          if (table) this.#tables.delete(table.key);
+          if (table) this.tables.delete(table.key);
         }
         return;
     }
   }
 
   #alter(key: string, cmd: AstObject | undefined): void {
-    const entry = this.#tables.get(key);
     const column = (cmd?.def as { ColumnDef?: AstObject } | undefined)?.ColumnDef;
     switch (cmd?.subtype) {
       case "AT_AddColumn": {
+        const entry = this.tables.edit(key);
         const name = String(column?.colname);
-        const type = columnTypeOf(column?.typeName as AstObject | undefined);
+        const type = columnDefType(column);
         if (cmd.missing_ok && entry?.columns.has(name)) return;
         // ADD COLUMN IF NOT EXISTS on a table whose columns are not all known: it may already exist.
         const known = !cmd.missing_ok || entry?.complete === true;
         const target = entry ?? { complete: false, columns: new Map<string, ColumnType>() };
         if (type && known) target.columns.set(name, type);
         else target.columns.delete(name);
-        this.#tables.set(key, target);
+        this.tables.set(key, target);
         return;
       }
       case "AT_AlterColumnType": {
-        const type = columnTypeOf(column?.typeName as AstObject | undefined);
-        const target = entry ?? { complete: false, columns: new Map<string, ColumnType>() };
+        // Without COLLATE, the column gets the new type's default collation.
+        const type = columnDefType(column);
+        const target = this.tables.edit(key) ?? { complete: false, columns: new Map<string, ColumnType>() };
         if (type) target.columns.set(String(cmd.name), type);
         else target.columns.delete(String(cmd.name));
-        this.#tables.set(key, target);
+        this.tables.set(key, target);
         return;
       }
       case "AT_DropColumn":
-        entry?.columns.delete(String(cmd.name));
+        this.tables.edit(key)?.columns.delete(String(cmd.name));
         return;
     }
   }
 
   #move(from: string, to: string): void {
-    const entry = this.#tables.get(from);
-    this.#tables.delete(from);
-    if (entry) this.#tables.set(to, entry);
-    else this.#tables.delete(to);
+    const entry = this.tables.edit(from);
+    this.tables.delete(from);
+    if (entry) this.tables.set(to, entry);
+    else this.tables.delete(to);
   }
 }

@@ -8,8 +8,11 @@
  * - locks: what each statement locks, in which mode, and whether it scans or rewrites.
  */
 import type { AstObject, ParsedSql, ParsedStatement } from "../parser/parse.js";
+import { ColumnTypes } from "./columns.js";
 import { relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
 import { blocksReads, blocksWrites, statementLocks, type LockEffect } from "./locks.js";
+import type { MigrationRole } from "./frameworks/types.js";
+import type { KnownSchema } from "./schema.js";
 import { constValue, parseDurationMs } from "./settings.js";
 
 export interface MigrationOptions {
@@ -23,6 +26,23 @@ export interface MigrationOptions {
   statementTimeoutSetByRunner: boolean;
   /** Keys (`schema.name`) of tables created by earlier, not yet applied files of the run. */
   newTables?: readonly string[];
+  /** What earlier files of the run left (see schema.ts); read-only for rules. */
+  schema?: KnownSchema;
+  /**
+   * How the migration tool sends the text to PostgreSQL (set per file, or per up/down section, by
+   * src/analysis/frameworks): "none" statement by statement, each on its own (psql); "transaction"
+   * inside one transaction the tool opens; "implicit" the whole text as one simple query, which
+   * PostgreSQL runs as one implicit transaction when it holds more than one statement. When set it
+   * replaces assumeInTransaction (which then reads true exactly for "transaction").
+   */
+  wrap?: "none" | "transaction" | "implicit";
+  /** Who opens that transaction and how to run a statement outside it, in the tool's own terms (for messages). */
+  runner?: { transaction: string; optOut?: string };
+  /**
+   * Set by src/analysis/frameworks: the migration tool, which migration (up / down) this text is,
+   * and for an up migration of a tool that has downs, whether its down exists.
+   */
+  migration?: MigrationRole;
 }
 
 export const DEFAULT_OPTIONS: MigrationOptions = {
@@ -34,8 +54,14 @@ export const DEFAULT_OPTIONS: MigrationOptions = {
 
 export interface Transaction {
   id: number;
-  /** `explicit`: opened by BEGIN in the file; `assumed`: opened by the migration tool. */
-  kind: "explicit" | "assumed";
+  /**
+   * `explicit`: opened by BEGIN in the file; `assumed`: opened by the migration tool; `implicit`: the
+   * implicit transaction block of a multi-statement simple query (`wrap: "implicit"`), or the
+   * transaction of a DO block or called function run outside any other (`runBy` set).
+   */
+  kind: "explicit" | "assumed" | "implicit";
+  /** For the transaction of a DO block or called function: the index of that DO / calling statement. */
+  runBy?: number;
   /** Index of the BEGIN statement (undefined for an assumed transaction). */
   begin?: number;
   /** Index of the statement that ended it (COMMIT, END, ROLLBACK), undefined if it stays open. */
@@ -185,7 +211,7 @@ class SettingTracker {
   }
 }
 
-function createdRelations(statement: ParsedStatement): RelationRef[] {
+export function createdRelations(statement: ParsedStatement): RelationRef[] {
   const node = statement.node;
   switch (statement.type) {
     case "CreateStmt": {
@@ -207,7 +233,7 @@ function createdRelations(statement: ParsedStatement): RelationRef[] {
   }
 }
 
-function droppedRelations(statement: ParsedStatement): RelationRef[] {
+export function droppedRelations(statement: ParsedStatement): RelationRef[] {
   const node = statement.node;
   if (statement.type === "DropStmt" && (node.removeType === "OBJECT_TABLE" || node.removeType === "OBJECT_MATVIEW")) {
     return ((node.objects as unknown[] | undefined) ?? []).map(relationFromNameList).filter((r): r is RelationRef => !!r);
@@ -227,6 +253,7 @@ function renamedTable(statement: ParsedStatement): { from: RelationRef; to: stri
 /** Computes the migration context of a parsed file. */
 export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOptions> = {}): MigrationContext {
   const opts: MigrationOptions = { ...DEFAULT_OPTIONS, ...options };
+  if (opts.wrap) opts.assumeInTransaction = opts.wrap === "transaction";
   const transactions: Transaction[] = [];
   const facts: StatementFacts[] = [];
   const createdTables = new Map<string, number>();
@@ -254,6 +281,10 @@ export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOp
   );
   const trackers: Record<string, SettingTracker> = { lock_timeout: lockTimeout, statement_timeout: statementTimeout };
 
+  // Column types known before each statement let the lock model tell binary-coercible type changes.
+  const types = opts.schema?.forkColumnTypes() ?? new ColumnTypes();
+  const lockOptions = { ...opts, knownOldType: (table: RelationRef, column: string) => types.typeOf(table, column) };
+
   let current: Transaction | undefined;
   if (opts.assumeInTransaction) {
     current = { id: 0, kind: "assumed", statements: [] };
@@ -262,33 +293,72 @@ export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOp
     statementTimeout.begin();
   }
 
+  // PG: a simple Query message holding several statements runs them as one implicit transaction
+  // block, started again after each COMMIT / ROLLBACK in it; BEGIN turns the block into an ordinary
+  // transaction block; a single statement runs on its own (checked with PGlite in
+  // test/frameworks/implicit-transaction.pglite.test.ts).
+  // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT
+  const implicitBlock = opts.wrap === "implicit" && parsed.statements.filter((s) => !s.hiddenIn).length > 1;
+
+  // The transaction of a DO block or called function that runs outside any other transaction.
+  let own: { key: string; transaction: Transaction } | undefined;
+
   for (const statement of parsed.statements) {
     const index = statement.index;
     const kind = transactionKind(statement);
+    if (implicitBlock && !current && !statement.hiddenIn) {
+      current = { id: transactions.length, kind: "implicit", statements: [] };
+      transactions.push(current);
+      lockTimeout.begin();
+      statementTimeout.begin();
+    }
+    if (kind === "begin" && current?.kind === "implicit") {
+      current.kind = "explicit";
+      current.begin = index;
+    }
     if (kind === "begin" && !current) {
       current = { id: transactions.length, kind: "explicit", begin: index, statements: [] };
       transactions.push(current);
       lockTimeout.begin();
       statementTimeout.begin();
     }
-    const inTransaction = current !== undefined;
+    // Statements of a DO block or called function (src/parser/plpgsql.ts) outside any transaction
+    // run in a transaction of their own, which a COMMIT / ROLLBACK inside the code ends and restarts
+    // (PG ≥ 11): CONCURRENTLY fails there, SET LOCAL lasts until it ends, locks are held until then.
+    // https://www.postgresql.org/docs/current/plpgsql-transactions.html
+    const hidden = statement.hiddenIn;
+    const ownKey = hidden && !current ? `${hidden.runBy ?? hidden.statement}:${hidden.commitsBefore ?? 0}` : undefined;
+    if (own && own.key !== ownKey) {
+      own = undefined;
+      lockTimeout.end("commit");
+      statementTimeout.end("commit");
+    }
+    if (hidden && ownKey && !own) {
+      own = { key: ownKey, transaction: { id: transactions.length, kind: "implicit", runBy: hidden.runBy ?? hidden.statement, statements: [] } };
+      transactions.push(own.transaction);
+      lockTimeout.begin();
+      statementTimeout.begin();
+    }
+    const transaction = current ?? own?.transaction;
+    const inTransaction = transaction !== undefined;
     for (const change of settingChanges(statement)) {
       const targets = change.resetAll ? Object.values(trackers) : [trackers[change.name]!];
       for (const t of targets) t.set(change.ms, change.local, inTransaction, index);
     }
 
-    const allLocks = statementLocks(statement, opts);
+    const allLocks = statementLocks(statement, lockOptions);
+    types.observe(statement);
     const locks = allLocks.filter((l) => l.kind === "index" || !isNewTable(l.relation, index));
     const fact: StatementFacts = {
       statement,
-      ...(current ? { transaction: current } : {}),
+      ...(transaction ? { transaction } : {}),
       lockTimeout: lockTimeout.current,
       statementTimeout: statementTimeout.current,
       locks,
       allLocks,
     };
     facts.push(fact);
-    if (current && kind === "other") current.statements.push(index);
+    if (transaction && kind === "other") transaction.statements.push(index);
 
     for (const r of createdRelations(statement)) {
       if (!createdTables.has(r.key)) createdTables.set(r.key, index);

@@ -10,7 +10,7 @@
  * https://www.postgresql.org/docs/current/sql-createindex.html
  */
 import type { AstObject, ParsedSql, ParsedStatement } from "../parser/parse.js";
-import { constraintsAddedBy, indexNameOf } from "./constraints.js";
+import { constraintsAddedBy, indexNameOf, type AddedConstraint } from "./constraints.js";
 import { makeRelation, relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
 
 export interface KnownIndex {
@@ -21,6 +21,12 @@ export interface KnownIndex {
   createdAt: number;
   /** Created by CREATE INDEX, or by a UNIQUE / PRIMARY KEY / EXCLUDE constraint. */
   via: "create-index" | "constraint";
+  /** Key columns in order, null for an expression (INCLUDE columns are not keys). */
+  columns: (string | null)[];
+  /** Access method: btree, hash, gist, ... */
+  method: string;
+  /** The WHERE clause of a partial index. */
+  predicate?: AstObject;
 }
 
 interface Lifetime {
@@ -62,7 +68,9 @@ function lifetimes(parsed: ParsedSql): Lifetime[] {
       case "IndexStmt": {
         const table = relationFromRangeVar(node.relation as AstObject | undefined);
         const name = indexNameOf(parsed, statement);
-        if (table && name !== undefined) open({ index: indexIn(table, name), table, createdAt: at, via: "create-index" }, at);
+        const columns = ((node.indexParams as { IndexElem?: AstObject }[] | undefined) ?? []).map((p) => (typeof p.IndexElem?.name === "string" ? p.IndexElem.name : null));
+        const shape = { columns, method: typeof node.accessMethod === "string" ? node.accessMethod : "btree", ...(node.whereClause ? { predicate: node.whereClause as AstObject } : {}) };
+        if (table && name !== undefined) open({ index: indexIn(table, name), table, createdAt: at, via: "create-index", ...shape }, at);
         break;
       }
       case "CreateStmt":
@@ -70,7 +78,7 @@ function lifetimes(parsed: ParsedSql): Lifetime[] {
         for (const c of constraintsAddedBy(parsed, statement)) {
           if (c.kind !== "unique" && c.kind !== "primary-key" && c.kind !== "exclusion") continue;
           if (c.usingIndex !== undefined) rename(indexIn(c.table, c.usingIndex).key, indexIn(c.table, c.name), at);
-          else open({ index: indexIn(c.table, c.name), table: c.table, createdAt: at, via: "constraint" }, at);
+          else open({ index: indexIn(c.table, c.name), table: c.table, createdAt: at, via: "constraint", ...constraintIndexShape(c) }, at);
         }
         if (statement.type === "AlterTableStmt") closeDroppedConstraints(statement, (key) => close(live(key), at));
         break;
@@ -104,6 +112,17 @@ function lifetimes(parsed: ParsedSql): Lifetime[] {
   return all;
 }
 
+/** Key columns, access method and predicate of the index behind a UNIQUE / PRIMARY KEY / EXCLUDE constraint. */
+function constraintIndexShape(c: AddedConstraint): Pick<KnownIndex, "columns" | "method" | "predicate"> {
+  if (c.kind !== "exclusion") return { columns: c.columns, method: "btree" };
+  const elems = ((c.node.exclusions as { List?: { items?: { IndexElem?: AstObject }[] } }[] | undefined) ?? []).map((e) => e.List?.items?.[0]?.IndexElem);
+  return {
+    columns: elems.map((e) => (typeof e?.name === "string" ? e.name : null)),
+    method: typeof c.node.access_method === "string" ? c.node.access_method : "gist",
+    ...(c.node.where_clause ? { predicate: c.node.where_clause as AstObject } : {}),
+  };
+}
+
 /** `ALTER TABLE t DROP CONSTRAINT c` drops the index behind a UNIQUE / PRIMARY KEY / EXCLUDE constraint c. */
 function closeDroppedConstraints(statement: ParsedStatement, close: (indexKey: string) => void): void {
   const table = relationFromRangeVar(statement.node.relation as AstObject | undefined);
@@ -120,4 +139,39 @@ function closeDroppedConstraints(statement: ParsedStatement, close: (indexKey: s
 export function indexCreatedInFile(parsed: ParsedSql, index: RelationRef, beforeIndex: number): KnownIndex | undefined {
   return lifetimes(parsed).find((l) => l.record.index.key === index.key && l.from < beforeIndex && (l.to === undefined || beforeIndex <= l.to))
     ?.record;
+}
+
+/**
+ * The indexes the file creates on `table` that exist at some point after statement `after`: those
+ * in place just after it and those created later in the file.
+ */
+export function indexesOnTable(parsed: ParsedSql, table: RelationRef, after: number): KnownIndex[] {
+  return lifetimes(parsed)
+    .filter((l) => l.record.table.key === table.key && (l.to === undefined || l.to > after))
+    .map((l) => l.record);
+}
+
+/**
+ * True when the file drops `index`, an index that existed before it, at or before statement
+ * `upTo`: by DROP INDEX, DROP CONSTRAINT of its constraint, DROP COLUMN of one of its key columns
+ * (Postgres drops the indexes that use the column), or DROP TABLE.
+ */
+export function droppedInFile(
+  parsed: ParsedSql,
+  index: { index: RelationRef; table: RelationRef; columns: readonly (string | null)[]; constraint?: string },
+  upTo: number,
+): boolean {
+  return parsed.statements.some((statement) => {
+    const node = statement.node;
+    if (statement.index > upTo) return false;
+    if (statement.type === "DropStmt") {
+      const objects = ((node.objects as unknown[] | undefined) ?? []).map(relationFromNameList);
+      const target = node.removeType === "OBJECT_INDEX" ? index.index.key : node.removeType === "OBJECT_TABLE" ? index.table.key : undefined;
+      return objects.some((r) => r?.key === target);
+    }
+    if (statement.type !== "AlterTableStmt" || relationFromRangeVar(node.relation as AstObject | undefined)?.key !== index.table.key) return false;
+    return ((node.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).some(({ AlterTableCmd: cmd }) =>
+      cmd?.subtype === "AT_DropConstraint" ? cmd.name === index.constraint : cmd?.subtype === "AT_DropColumn" && index.columns.includes(String(cmd.name)),
+    );
+  });
 }

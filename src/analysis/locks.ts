@@ -13,6 +13,7 @@
  * "Notes" / per-subcommand lock notes of each command's reference page (linked per group below).
  */
 import type { AstObject, ParsedStatement } from "../parser/parse.js";
+import type { ColumnType } from "./columns.js";
 import { makeRelation, relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
 import { lockModeFromNumber, lockRank, type Effect, type LockEffect, type LockMode } from "./locks-types.js";
 import { alterTypeRewrites } from "./type-change.js";
@@ -912,10 +913,11 @@ export interface KnownForeignKey {
 export interface LockModelOptions {
   pgVersion: number;
   /**
-   * The column's current type as Postgres' `format_type` prints it (`character varying(10)`), when
-   * a schema model knows it. Lets ALTER COLUMN TYPE tell binary-coercible changes from rewrites.
+   * The column's current type as Postgres' `format_type` prints it (`character varying(10)`), or as
+   * a ColumnType, when a schema model knows it. Lets ALTER COLUMN TYPE tell binary-coercible
+   * changes from rewrites.
    */
-  knownOldType?: (table: RelationRef, column: string) => string | undefined;
+  knownOldType?: (table: RelationRef, column: string) => string | ColumnType | undefined;
   /** The table's foreign keys, when a schema model knows them (DROP TABLE / DROP CONSTRAINT / VALIDATE). */
   knownForeignKeys?: (table: RelationRef) => readonly KnownForeignKey[] | undefined;
 }

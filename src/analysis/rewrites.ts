@@ -142,6 +142,7 @@ export function notNullSteps(table: RelationRef, column: string, pgVersion: numb
 /** What to say about a CONCURRENTLY statement that must run outside a transaction block. */
 export function outsideTransactionNote(transaction: Transaction | undefined): string {
   if (!transaction) return "outside a transaction block";
+  if (transaction.runBy !== undefined) return "as a top-level statement outside a transaction block (not inside a DO block or function)";
   return transaction.kind === "explicit"
     ? "outside a transaction block (move it out of this BEGIN ... COMMIT)"
     : "outside a transaction block (this file runs in one: put it in its own migration with your tool's no-transaction setting)";

@@ -14,6 +14,7 @@ import { realpathSync, statSync, type Stats } from "node:fs";
 import { isAbsolute, posix, relative, resolve, sep } from "node:path";
 import type FastGlob from "fast-glob";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
+import { orderSqitchChanges } from "../analysis/frameworks/sqitch-plan.js";
 
 type FastGlobApi = typeof FastGlob;
 let fastGlobModule: FastGlobApi | undefined;
@@ -138,7 +139,8 @@ export async function discoverFiles(inputs: readonly string[], options: Discover
     seenReal.add(real);
     unique.push(file);
   }
-  return sortMigrations(unique, cwd);
+  // sqitch applies its changes in the order of its sqitch.plan, not of their names.
+  return orderSqitchChanges(sortMigrations(unique, cwd));
 }
 
 /** Sorts paths in migration order (see compareMigrationPaths), comparing them relative to `cwd`. */

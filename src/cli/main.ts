@@ -8,7 +8,7 @@
  *
  * Start-up stays light: the linter (parser, rules) and the reporters are imported only when needed.
  */
-import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LintResult } from "../types.js";
@@ -93,15 +93,28 @@ async function listRules(options: CliOptions, io: CliIo): Promise<number> {
   return 0;
 }
 
+/** Appends to GitHub's job summary file; a failure is reported on stderr and does not change the exit code. */
+function appendStepSummary(file: string, markdown: string, io: CliIo): void {
+  try {
+    appendFileSync(resolve(io.cwd, file), markdown);
+  } catch (error) {
+    io.stderr.write(`pgsafe: cannot append the job summary to "${file}" ($GITHUB_STEP_SUMMARY): ${describeFsError(error)}.\n`);
+  }
+}
+
 async function lint(options: CliOptions, io: CliIo): Promise<number> {
   // Check the format before doing any work; this loads only that reporter.
   const { loadReporter } = await import("../reporters/index.js");
   const reporter = await loadReporter(options.format);
   const api = await import("../index.js");
+  // The config file first; flags override it (ignore patterns add up).
+  const config = options.noConfig ? undefined : await api.loadConfig({ cwd: io.cwd, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   const common = {
+    ...config?.options,
     cwd: io.cwd,
     ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
     ...(options.assumeInTransaction ? { assumeInTransaction: true } : {}),
+    ...(options.framework ? { framework: options.framework } : {}),
     ...(options.include.length > 0 ? { include: options.include } : {}),
     ...(options.exclude.length > 0 ? { exclude: options.exclude } : {}),
   };
@@ -118,12 +131,19 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
     const text = api.decodeSql(bytes, options.stdinFilename ?? "standard input");
     results = [api.lintText(text, { ...common, filePath: name })];
   } else {
-    results = await api.lintFiles(options.patterns, { ...common, ignorePatterns: options.ignorePatterns });
+    results = await api.lintFiles(options.patterns, {
+      ...common,
+      ignorePatterns: [...(config?.options.ignorePatterns ?? []), ...options.ignorePatterns],
+      ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
+    });
   }
   if (options.quiet) results = results.map(onlyErrors);
 
   const color = options.outputFile ? options.color === true : useColor(options.color, io.env, io.stdout.isTTY === true);
-  const report = reporter(results, { cwd: io.cwd, color, rules: api.rules });
+  // `--format github` hands its job summary to this hook when GitHub Actions names a summary file.
+  const summaryFile = io.env.GITHUB_STEP_SUMMARY;
+  const stepSummary = summaryFile ? (markdown: string) => appendStepSummary(summaryFile, markdown, io) : undefined;
+  const report = reporter(results, { cwd: io.cwd, color, rules: api.rules, ...(stepSummary ? { stepSummary } : {}) });
   if (options.outputFile) {
     const target = resolve(io.cwd, options.outputFile);
     try {
@@ -131,6 +151,12 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
       writeFileSync(target, report);
     } catch (error) {
       throw new PgsafeUsageError(`Cannot write the report to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
+    }
+    // The file gets the chosen format and the terminal the readable report, so that one run can
+    // write SARIF (or JSON, ...) and still show the findings in the log.
+    if (options.format !== "text") {
+      const text = (await loadReporter("text"))(results, { cwd: io.cwd, color: useColor(options.color, io.env, io.stdout.isTTY === true) });
+      if (text) io.stdout.write(text);
     }
   } else if (report) io.stdout.write(report);
 
@@ -162,6 +188,11 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
     if (options.version) {
       full.stdout.write(`${packageVersion()}\n`);
       return 0;
+    }
+    if (options.command === "init") return await (await import("./init.js")).init(options, full, packageVersion());
+    if (options.command === "explain") {
+      const helpers = { useColor: (flag?: boolean) => useColor(flag, full.env, full.stdout.isTTY === true), readStdin: () => readStdin(full.stdin) };
+      return await (await import("./explain.js")).explainCommand(options, full, helpers);
     }
     return options.command === "rules" ? await listRules(options, full) : await lint(options, full);
   } catch (error) {

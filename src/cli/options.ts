@@ -4,8 +4,9 @@
  */
 import { reporterNames } from "../reporters/index.js";
 import { closest, PgsafeUsageError } from "./errors.js";
+import { FRAMEWORK_OPTIONS, type FrameworkOption } from "../analysis/frameworks/types.js";
 
-export type Command = "lint" | "rules";
+export type Command = "lint" | "rules" | "init" | "explain";
 
 export interface CliOptions {
   command: Command;
@@ -18,6 +19,8 @@ export interface CliOptions {
   outputFile?: string;
   pgVersion?: number;
   assumeInTransaction?: boolean;
+  /** `--framework NAME`: the migration tool (default: detected per file). */
+  framework?: FrameworkOption;
   include: string[];
   exclude: string[];
   quiet: boolean;
@@ -26,6 +29,14 @@ export interface CliOptions {
   /** undefined: decide from the environment and the terminal. */
   color?: boolean;
   ignorePatterns: string[];
+  /** `--changed-since REF`: lint only the files changed since a git ref. */
+  changedSince?: string;
+  /** `--config F`: the config file to use instead of discovery. */
+  configFile?: string;
+  /** `--no-config`: use no config file. */
+  noConfig: boolean;
+  /** `pgsafe init --force`: overwrite an existing config. */
+  force: boolean;
   help: boolean;
   version: boolean;
 }
@@ -40,7 +51,9 @@ interface OptionSpec {
 }
 
 const LINT: readonly Command[] = ["lint"];
-const ALL: readonly Command[] = ["lint", "rules"];
+/** Options `pgsafe explain` shares with lint: what to read, how to read it, where to write. */
+const LINT_EXPLAIN: readonly Command[] = ["lint", "explain"];
+const ALL: readonly Command[] = ["lint", "rules", "explain"];
 
 function list(value: string): string[] {
   return value
@@ -63,13 +76,13 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--output-file": {
     value: "FILE",
-    commands: LINT,
+    commands: LINT_EXPLAIN,
     apply: (o, v) => (o.outputFile = v),
-    description: "write the report to FILE instead of standard output",
+    description: "write the report to FILE; for a format other than text, the text report still goes to standard output",
   },
   "--pg-version": {
     value: "N",
-    commands: LINT,
+    commands: LINT_EXPLAIN,
     apply: (o, v, name) => {
       const n = integer(v, name, "use a PostgreSQL major version from 10 to 19, e.g. --pg-version 16");
       if (n < 10 || n > 19) throw new PgsafeUsageError(`Unsupported PostgreSQL version ${v} for ${name}: use a major version from 10 to 19.`);
@@ -78,9 +91,21 @@ export const OPTIONS: Record<string, OptionSpec> = {
     description: "PostgreSQL major version the migrations run on (10-19, default 15)",
   },
   "--assume-in-transaction": {
-    commands: LINT,
+    commands: LINT_EXPLAIN,
     apply: (o) => (o.assumeInTransaction = true),
     description: "the migration tool runs each file inside a transaction",
+  },
+  "--framework": {
+    value: "NAME",
+    commands: LINT,
+    apply: (o, v, name) => {
+      if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(v)) {
+        const guess = closest(v, FRAMEWORK_OPTIONS);
+        throw new PgsafeUsageError(`Unknown framework "${v}" for ${name}.${guess ? ` Did you mean "${guess}"?` : ""} Use one of: ${FRAMEWORK_OPTIONS.join(", ")}.`);
+      }
+      o.framework = v as FrameworkOption;
+    },
+    description: `the migration tool, which decides up/down sections and transactions: ${FRAMEWORK_OPTIONS.join(", ")} (default auto: detected per file)`,
   },
   "--include": {
     value: "RULES",
@@ -96,13 +121,35 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--ignore-pattern": {
     value: "GLOB",
-    commands: LINT,
+    commands: LINT_EXPLAIN,
     apply: (o, v) => o.ignorePatterns.push(v),
     description: "leave out files matching GLOB (repeatable)",
   },
+  "--changed-since": {
+    value: "REF",
+    commands: LINT,
+    apply: (o, v) => (o.changedSince = v),
+    description: "lint only migrations added or changed since git REF (committed, staged or untracked); earlier files still feed the known schema",
+  },
+  "--config": {
+    value: "FILE",
+    commands: LINT,
+    apply: (o, v) => (o.configFile = v),
+    description: "use this config file instead of looking for pgsafe.config.json, .pgsaferc.json or package.json \"pgsafe\"",
+  },
+  "--no-config": {
+    commands: LINT,
+    apply: (o) => (o.noConfig = true),
+    description: "use no config file",
+  },
+  "--force": {
+    commands: ["init"],
+    apply: (o) => (o.force = true),
+    description: "pgsafe init: overwrite an existing config file",
+  },
   "--stdin-filename": {
     value: "NAME",
-    commands: LINT,
+    commands: LINT_EXPLAIN,
     apply: (o, v) => (o.stdinFilename = v),
     description: "file name to report for SQL read from stdin (`-`)",
   },
@@ -145,9 +192,9 @@ export const OPTIONS: Record<string, OptionSpec> = {
 
 const SHORT: Record<string, string> = { "-f": "--format", "-o": "--output-file", "-h": "--help", "-v": "--version" };
 
-const COMMANDS: readonly Command[] = ["lint", "rules"];
+const COMMANDS: readonly Command[] = ["lint", "rules", "init", "explain"];
 /** Commands of the full interface that this version does not have. */
-const PLANNED = new Set(["explain", "trace", "lsp", "init"]);
+const PLANNED = new Set(["trace", "lsp"]);
 
 export function defaultOptions(): CliOptions {
   return {
@@ -160,6 +207,8 @@ export function defaultOptions(): CliOptions {
     quiet: false,
     maxWarnings: -1,
     ignorePatterns: [],
+    noConfig: false,
+    force: false,
     help: false,
     version: false,
   };
@@ -222,12 +271,18 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       throw new PgsafeUsageError(`Option ${name} does not apply to "pgsafe ${options.command}". Run "pgsafe --help" for the options.`);
     }
   }
+  if (options.command === "init") {
+    if (positionals.length > 0) throw new PgsafeUsageError(`"pgsafe init" takes no paths (got "${positionals[0]}"): run it in the directory that should hold the config.`);
+    return options;
+  }
+  if (options.configFile !== undefined && options.noConfig) throw new PgsafeUsageError("--config and --no-config cannot be combined: pass one of them.");
   if (options.command === "rules") {
     if (positionals.length > 0) throw new PgsafeUsageError(`"pgsafe rules" takes no paths (got "${positionals[0]}").`);
     return options;
   }
   if (positionals.includes("-")) {
     if (positionals.length > 1) throw new PgsafeUsageError(`"-" (read stdin) cannot be combined with paths. Lint stdin and files in separate runs.`);
+    if (options.changedSince !== undefined) throw new PgsafeUsageError(`--changed-since applies to files, not to stdin ("-"): pass the migration paths instead.`);
     options.stdin = true;
   } else {
     options.patterns = positionals;
@@ -250,12 +305,19 @@ export function helpText(): string {
     "  pgsafe [lint] - [--stdin-filename NAME]",
     "                                  lint SQL read from standard input",
     "  pgsafe rules [--format json]    list the rules: id, default severity, category, description, docs",
+    "  pgsafe init [--force]           write a starter pgsafe.config.json and print pre-commit / CI snippets",
+    "  pgsafe explain [PATH ...|-]     per statement: locks (mode, blocks reads/writes), instant/scan/rewrite,",
+    "                                  transaction, how long each lock is held; --format text|json; exit 1 if a",
+    "                                  statement does not parse (the rest is still explained)",
     "",
     "Options:",
     ...rows.map(([left, description]) => `  ${left.padEnd(width)}  ${description}`),
     "",
     "Exit codes: 0 no errors (warnings allowed unless over --max-warnings); 1 errors found, or too many warnings;",
-    "2 usage or I/O problem (unknown option, missing path, unreadable file).",
+    "2 usage, config or I/O problem (unknown option, invalid config, missing path, unreadable file).",
+    "",
+    "Config: the first pgsafe.config.json, .pgsaferc.json or package.json \"pgsafe\" key found from the working",
+    "directory up to the git repository root; options given here override it.",
     "",
   ].join("\n");
 }

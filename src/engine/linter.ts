@@ -5,7 +5,7 @@
 import type { RuleTextEdit, RuleTextEditor, SourceLocation, SourceRange } from "@eslint/core";
 import type { MigrationOptions } from "../analysis/context.js";
 import { PgSourceCode, type PgNode } from "../language/source-code.js";
-import { parseSql, stripBom } from "../parser/parse.js";
+import { parseSql, stripBom, type ParsedSql } from "../parser/parse.js";
 import type { Position } from "../parser/positions.js";
 import type { LintMessage, LintResult, LintSuggestion, PgReport, PgRuleDefinition } from "../types.js";
 import { findSuppressor, parseDirectives, type Span } from "./directives.js";
@@ -23,6 +23,8 @@ export interface LintOptions {
   /** Rule options by rule id. */
   ruleOptions?: Record<string, unknown[]>;
   cwd?: string;
+  /** Called with the parsed text once the rules are done with it (lintFiles advances its known schema with it). */
+  onParsed?: (parsed: ParsedSql) => void;
 }
 
 function interpolate(template: string, data: Record<string, unknown> | undefined | null): string {
@@ -228,6 +230,7 @@ export function lintSource(rawText: string, options: LintOptions): LintResult {
   }
 
   kept.sort(compareMessages);
+  options.onParsed?.(parsed);
   const count = (severity: 1 | 2, fixable = false): number =>
     kept.filter((m) => m.severity === severity && (!fixable || m.fix !== undefined)).length;
   return {
@@ -239,6 +242,7 @@ export function lintSource(rawText: string, options: LintOptions): LintResult {
     fixableErrorCount: count(2, true),
     fixableWarningCount: count(1, true),
     source: rawText,
-    statementCount: parsed.statements.length + parsed.errors.length,
+    // Top-level statements only: the statements of DO blocks and called functions are not counted.
+    statementCount: parsed.statements.filter((s) => !s.hiddenIn).length + parsed.errors.filter((e) => !e.hiddenIn).length,
   };
 }

@@ -106,6 +106,8 @@ export class PgSourceCode {
 
   /** UTF-16 index of a node `location` (a byte offset relative to the statement's parse). */
   indexOfLocation(statement: ParsedStatement, location: unknown): number {
+    // A hidden statement (DO block, function body, EXECUTE string) maps its own locations.
+    if (statement.locate && (location === undefined || (typeof location === "number" && location >= 0))) return statement.locate(location ?? 0);
     if (typeof location !== "number" || location < 0) {
       return location === undefined ? this.source.indexFromByte(statement.byteBase) : statement.start;
     }

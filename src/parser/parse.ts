@@ -7,6 +7,7 @@
  */
 import type { Node } from "libpg-query";
 import { SourceText } from "./positions.js";
+import { expandHiddenStatements } from "./plpgsql.js";
 import { parseSync } from "./wasm.js";
 import { splitStatements, tokenize, type Token } from "./tokens.js";
 
@@ -29,8 +30,16 @@ export interface ParsedStatement {
   byteBase: number;
   /** The statement's text. */
   text: string;
-  /** Set for statements found inside another statement (a DO block or function body). */
-  hiddenIn?: { kind: "do" | "function" | "execute"; statement: number };
+  /**
+   * Set for statements found inside another statement (see plpgsql.ts): a DO block, the body of a
+   * PL/pgSQL function the file calls, or the string literal of an EXECUTE. `statement`: the DO or
+   * CREATE FUNCTION statement whose body holds it; `runBy`: the top-level statement whose execution
+   * runs it (the DO, or the call; default `statement`); `commitsBefore`: COMMIT / ROLLBACK run
+   * before it by that code (default 0).
+   */
+  hiddenIn?: { kind: "do" | "function" | "execute"; statement: number; runBy?: number; commitsBefore?: number };
+  /** Hidden statements: node `location` (UTF-8 byte offset in the SQL Postgres parsed) → UTF-16 index in the file. */
+  locate?: (location: number) => number;
 }
 
 export interface Comment {
@@ -49,6 +58,8 @@ export interface ParseError {
   /** Range of the whole statement that failed to parse. */
   statementStart: number;
   statementEnd: number;
+  /** Set when the error is in the body of a DO block or called function (the statement itself parsed). */
+  hiddenIn?: { kind: "do" | "function"; statement: number };
 }
 
 export interface ParsedSql {
@@ -239,6 +250,7 @@ export function parseSql(text: string): ParsedSql {
     file.statements.length = 0;
     parsePieces(file);
   }
+  expandHiddenStatements(file);
   return file;
 }
 

@@ -56,7 +56,7 @@ export class SourceText {
 
   get byteLength(): number {
     if (this.ascii) return this.text.length;
-    return this.#maps()[1].length - 1;
+    return this.#maps()[0].length - 1;
   }
 
   #maps(): [Uint32Array, Uint32Array] {

@@ -13,6 +13,16 @@ export interface ReporterContext {
   /** The rule registry, for formats that describe the rules (their metadata is read, never run). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   rules?: Record<string, PgRuleDefinition<any, any>>;
+  /**
+   * Directory that the CI formats (sarif, github, gitlab, junit) make paths relative to; default:
+   * the root of the git repository containing `cwd` (or `cwd` outside one).
+   */
+  root?: string;
+  /**
+   * Receives the markdown the `github` format writes to the job summary. The CLI sets it when
+   * `$GITHUB_STEP_SUMMARY` names a file and appends to that file; without it nothing is written.
+   */
+  stepSummary?: (markdown: string) => void;
 }
 
 export type Reporter = (results: readonly LintResult[], context: ReporterContext) => string;
@@ -20,6 +30,10 @@ export type Reporter = (results: readonly LintResult[], context: ReporterContext
 const LOADERS = {
   text: async () => (await import("./text.js")).default,
   json: async () => (await import("./json.js")).default,
+  sarif: async () => (await import("./sarif.js")).default,
+  github: async () => (await import("./github.js")).default,
+  gitlab: async () => (await import("./gitlab.js")).default,
+  junit: async () => (await import("./junit.js")).default,
 } satisfies Record<string, () => Promise<Reporter>>;
 
 /** The names of the available formats. */

@@ -1,7 +1,7 @@
 /**
  * What pgsafe claims about column changes, checked against a real Postgres (PGlite, PG 18):
  *
- * - classifyTypeChange (src/analysis/columns.ts): for every pair of a matrix of types, a change
+ * - classifyTypeChange (src/analysis/type-change.ts): for every pair of a matrix of types, a change
  *   classified `coercible` keeps the table's and the index's relfilenode, `rewrite` changes the
  *   table's, `timezone` (timestamp ⇄ timestamptz) rewrites unless the session TimeZone is UTC;
  * - NotNullChecks (src/analysis/checks.ts): a column has a NOT NULL proof exactly when
@@ -16,7 +16,8 @@ import { pgcrypto } from "@electric-sql/pglite/contrib/pgcrypto";
 import { uuid_ossp } from "@electric-sql/pglite/contrib/uuid_ossp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NotNullChecks } from "../../src/analysis/checks.js";
-import { classifyTypeChange, columnTypeOf, type TypeChange } from "../../src/analysis/columns.js";
+import { columnTypeOf } from "../../src/analysis/columns.js";
+import { classifyTypeChange, type TypeChange } from "../../src/analysis/type-change.js";
 import type { AstObject } from "../../src/parser/parse.js";
 import { parseSql } from "../../src/parser/parse.js";
 import { lintWithRule } from "../harness/rule-tester.js";
@@ -60,6 +61,9 @@ const TYPES = [
   "numeric(12,3)", "real", "double precision", "text", "varchar", "varchar(10)", "varchar(20)", "character varying(30)",
   "varbit", "varbit(10)", "bit varying(20)", "boolean", "date", "timestamp", "timestamp(3)", "timestamptz",
   "timestamp with time zone", "timestamptz(3)", "uuid", "jsonb", "inet", "cidr", "bytea", "varchar(10)[]", "varchar(20)[]",
+  // Fractional-seconds precisions (6 is the largest), intervals, and arrays without a limit or with more dimensions.
+  "timestamp(0)", "timestamp(6)", "timestamptz(6)", "time", "time(3)", "interval", "interval(3)", "interval day", "varchar[]",
+  "integer[]", "integer[][]",
 ];
 
 describe("classifyTypeChange against Postgres", () => {
@@ -95,6 +99,9 @@ describe("changing-column-type against Postgres", () => {
   const pairs: [string, string][] = [
     ...TYPES.filter((t) => !t.includes("time")).flatMap((from) => TYPES.filter((t) => !t.includes("time")).map((to): [string, string] => [from, to])),
     ["text", 'text COLLATE "C"'],
+    ['text COLLATE "C"', "text"],
+    ['varchar(10) COLLATE "C"', "text"],
+    ['varchar(10) COLLATE "C"', "varchar(20)"],
     ["varchar(10)", 'varchar(20) COLLATE "C"'],
     ["varchar(10)", "text USING a"],
     ["timestamp", "timestamptz"],

@@ -301,10 +301,10 @@ describe("--format and --output-file", () => {
     expectUsageError(await run(["clean", "--format", "xml"], { cwd: root }), '"xml"', "text", "json");
   });
 
-  it("--output-file writes the report there (creating folders) and nothing to stdout", async () => {
+  it("--output-file writes the report there (creating folders); stdout gets the text report", async () => {
     const r = await run(["unsafe", "--format", "json", "--output-file", "reports/out/pgsafe.json"], { cwd: root });
     expect(r.code).toBe(1);
-    expect(r.stdout).toBe("");
+    expect(r.stdout).toBe((await run(["unsafe"], { cwd: root })).stdout);
     const written = JSON.parse(readFileSync(join(root, "reports/out/pgsafe.json"), "utf8")) as unknown[];
     expect(written).toHaveLength(2);
   });

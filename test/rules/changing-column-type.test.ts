@@ -12,6 +12,10 @@ runRuleTests("changing-column-type", {
     "ALTER TABLE users ADD COLUMN bio text;\nALTER TABLE users ALTER COLUMN bio TYPE varchar;",
     "ALTER TABLE users ADD COLUMN bits varbit(8);\nALTER TABLE users ALTER COLUMN bits TYPE bit varying(64);",
     {
+      name: "a larger fractional-seconds precision, or dropping an array's limit, keeps the storage",
+      code: "ALTER TABLE users ADD COLUMN seen timestamp(0), ADD COLUMN tags varchar(10)[];\nALTER TABLE users ALTER COLUMN seen TYPE timestamp(3), ALTER COLUMN tags TYPE varchar[];",
+    },
+    {
       name: "the known type follows a column rename and an earlier type change",
       code: "ALTER TABLE users ADD COLUMN mail varchar(50);\nALTER TABLE users RENAME COLUMN mail TO email;\nALTER TABLE users ALTER COLUMN email TYPE varchar(80);\nALTER TABLE users ALTER COLUMN email TYPE text;",
     },
@@ -87,8 +91,21 @@ runRuleTests("changing-column-type", {
     },
     {
       name: "known old type but a pair pgsafe does not classify",
-      code: "ALTER TABLE users ADD COLUMN seen timestamp(0);\nALTER TABLE users ALTER COLUMN seen TYPE timestamp(3);",
-      errors: [{ messageId: "mayRewrite", line: 2, column: 19, includes: ["from timestamp(0) to timestamp(3)"] }],
+      code: "ALTER TABLE users ADD COLUMN code char(5);\nALTER TABLE users ALTER COLUMN code TYPE char(10);",
+      errors: [{ messageId: "mayRewrite", line: 2, column: 19, includes: ["from char(5) to char(10)"] }],
+    },
+    {
+      name: "a smaller fractional-seconds precision rewrites; an array's larger limit too",
+      code: "ALTER TABLE users ADD COLUMN seen timestamp(3), ADD COLUMN tags varchar(10)[];\nALTER TABLE users ALTER COLUMN seen TYPE timestamp(0), ALTER COLUMN tags TYPE varchar(20)[];",
+      errors: [
+        { messageId: "rewrite", line: 2, column: 19, includes: ["from timestamp(3) to timestamp(0)"] },
+        { messageId: "rewrite", line: 2, column: 56, includes: ["from varchar(10)[] to varchar(20)[]"] },
+      ],
+    },
+    {
+      name: "without COLLATE a column with a collation gets the type's default one: its indexes are rebuilt",
+      code: 'ALTER TABLE users ADD COLUMN code varchar COLLATE "C";\nALTER TABLE users ALTER COLUMN code TYPE varchar;',
+      errors: [{ messageId: "mayRewrite", line: 2, column: 19, includes: ["from varchar to varchar", 'loses its collation "C"'] }],
     },
     {
       name: "a COLLATE clause rebuilds the column's indexes even for the same type",

@@ -18,13 +18,14 @@ import { flyway } from "./flyway.js";
 import { golangMigrate } from "./golang-migrate.js";
 import { goose } from "./goose.js";
 import { prisma } from "./prisma.js";
+import { migrationRoles } from "./downs.js";
 import { blankOutside, fileDirectiveRanges, mergeResults, terminateAt } from "./sections.js";
 import { sqitch } from "./sqitch.js";
 import { sqlMigrate } from "./sql-migrate.js";
-import type { FrameworkDefinition, FrameworkName, FrameworkOption, MigrationFile, MigrationPlan, MigrationSection, Runner, Wrap } from "./types.js";
+import type { FrameworkDefinition, FrameworkName, FrameworkOption, MigrationFile, MigrationPlan, MigrationRole, MigrationSection, Runner, Wrap } from "./types.js";
 
 export { FRAMEWORK_NAMES, FRAMEWORK_OPTIONS } from "./types.js";
-export type { FrameworkDefinition, FrameworkName, FrameworkOption, MigrationPlan, MigrationSection, Runner, Wrap } from "./types.js";
+export type { DownMigration, FrameworkDefinition, FrameworkName, FrameworkOption, MigrationPlan, MigrationRole, MigrationSection, Runner, Wrap } from "./types.js";
 export { orderSqitchChanges, parseSqitchPlan } from "./sqitch-plan.js";
 export { blankOutside } from "./sections.js";
 
@@ -82,13 +83,20 @@ export interface SectionOptions {
   runner?: Runner;
   /** Which migration the section is (only up migrations feed the known schema). */
   direction?: MigrationSection["direction"];
+  /** The tool, the section's direction and, for an up migration, its down (see downs.ts). */
+  migration?: MigrationRole;
 }
 
 /** Lints SQL text (the whole file, or the file with everything outside one section blanked out). */
 export type SectionLinter = (text: string, section?: SectionOptions) => LintResult;
 
-function sectionOptions(section: MigrationSection): SectionOptions {
-  return { ...(section.wrap ? { wrap: section.wrap } : {}), ...(section.runner ? { runner: section.runner } : {}), direction: section.direction };
+function sectionOptions(section: MigrationSection, migration: MigrationRole | undefined): SectionOptions {
+  return {
+    ...(section.wrap ? { wrap: section.wrap } : {}),
+    ...(section.runner ? { runner: section.runner } : {}),
+    direction: section.direction,
+    ...(migration ? { migration } : {}),
+  };
 }
 
 /**
@@ -98,13 +106,14 @@ function sectionOptions(section: MigrationSection): SectionOptions {
 export function lintMigration(text: string, filePath: string | undefined, options: PlanOptions, lint: SectionLinter): LintResult {
   const plan = planMigration(text, filePath, options);
   if (plan.framework === "none" || plan.sections.length === 0) return lint(text);
+  const roles = migrationRoles(plan.framework, plan.sections, migrationFile(text, filePath, options.pgVersion ?? 15));
   const body = stripBom(text).text;
   const bom = text.slice(0, text.length - body.length);
   const only = plan.sections.length === 1 ? plan.sections[0]! : undefined;
-  if (only && !only.statementEnds && only.ranges.length === 1 && only.ranges[0]![0] === 0 && only.ranges[0]![1] >= body.length) return lint(text, sectionOptions(only));
+  if (only && !only.statementEnds && only.ranges.length === 1 && only.ranges[0]![0] === 0 && only.ranges[0]![1] >= body.length) return lint(text, sectionOptions(only, roles[0]));
   const everywhere = fileDirectiveRanges(body);
-  const results = plan.sections.map((section) =>
-    lint(bom + terminateAt(blankOutside(body, [...section.ranges, ...everywhere]), section.statementEnds ?? []), sectionOptions(section)),
+  const results = plan.sections.map((section, i) =>
+    lint(bom + terminateAt(blankOutside(body, [...section.ranges, ...everywhere]), section.statementEnds ?? []), sectionOptions(section, roles[i])),
   );
   return mergeResults(results, text);
 }

@@ -77,3 +77,26 @@ export interface FrameworkDefinition {
    */
   sharedLayout?: boolean;
 }
+
+/** An up migration's down migration, for tools that have downs. */
+export interface DownMigration {
+  /** The down exists and holds SQL. */
+  exists: boolean;
+  /** The down, named for a message: "the `-- +goose Down` section", "`1_users.down.sql`". */
+  name: string;
+  /** Why it is missing, for a message: "the file has no `-- +goose Down` section". */
+  missing: string;
+}
+
+/** What a migration tool makes of one section (set per section by lintMigration, read by rules). */
+export interface MigrationRole {
+  tool: FrameworkName | "none";
+  direction: MigrationSection["direction"];
+  /** UTF-16 index (in the text without a byte-order mark) where the section starts. */
+  at: number;
+  /**
+   * For an up migration of a tool that has downs: its down. Undefined when the tool has none, or
+   * when the down is a sibling file and the text was not linted from a file on disk.
+   */
+  down?: DownMigration;
+}
