@@ -29,24 +29,13 @@ export default {
   },
   create(context) {
     const { sourceCode } = context;
-    // Schemas created earlier in this file (following renames): nobody uses them yet.
-    const created = new Set<string>();
     return {
-      CreateSchemaStmt(node: PgNode) {
-        const v = node.value;
-        const name = typeof v.schemaname === "string" ? v.schemaname : (v.authrole as { rolename?: string } | undefined)?.rolename;
-        if (!node.parent && name) created.add(name);
-      },
-      RenameStmt(node: PgNode) {
-        const v = node.value;
-        if (v.renameType === "OBJECT_SCHEMA" && created.has(String(v.subname)) && typeof v.newname === "string") created.add(v.newname);
-      },
       DropStmt(node: PgNode) {
         const v = node.value;
         if (node.parent || v.removeType !== "OBJECT_SCHEMA") return;
         const names = ((v.objects as unknown[] | undefined) ?? [])
           .map((o) => (o as { String?: { sval?: string } }).String?.sval)
-          .filter((n): n is string => n !== undefined && !created.has(n));
+          .filter((n): n is string => n !== undefined && !sourceCode.migration.isNewSchema(n, node.statement.index));
         if (names.length === 0) return;
         const cascade = v.behavior === "DROP_CASCADE";
         const list = names.map((n) => `"${n}"`).join(", ");

@@ -28,21 +28,12 @@ export default {
   },
   create(context) {
     const { sourceCode } = context;
-    // Schemas created earlier in this file (and what they were renamed to): nothing uses them yet.
-    const created = new Set<string>();
     return {
-      CreateSchemaStmt(node: PgNode) {
-        const v = node.value;
-        const name = typeof v.schemaname === "string" ? v.schemaname : (v.authrole as { rolename?: string } | undefined)?.rolename;
-        if (!node.parent && name) created.add(name);
-      },
       RenameStmt(node: PgNode) {
         const v = node.value;
         if (node.parent || v.renameType !== "OBJECT_SCHEMA" || typeof v.subname !== "string" || typeof v.newname !== "string") return;
-        if (created.has(v.subname)) {
-          created.add(v.newname);
-          return;
-        }
+        // A schema created earlier in this file is not in use yet.
+        if (sourceCode.migration.isNewSchema(v.subname, node.statement.index)) return;
         const [from, to] = [quoteIdent(v.subname), quoteIdent(v.newname)];
         context.report({
           loc: sourceCode.locOf(node.range),

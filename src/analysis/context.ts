@@ -99,6 +99,8 @@ export interface MigrationContext {
   createdTables: Map<string, number>;
   /** True when the table did not exist before the statement at `beforeIndex` (created earlier in the file or run). */
   isNewTable(relation: RelationRef | string, beforeIndex: number): boolean;
+  /** True when the schema was created earlier in this file (following renames) and still exists at `beforeIndex`. */
+  isNewSchema(name: string, beforeIndex: number): boolean;
   /** The facts of the statement (by index). */
   facts(index: number): StatementFacts;
 }
@@ -274,6 +276,25 @@ export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOp
     const last = lifetimes.get(key)?.at(-1);
     if (last && last.to === undefined) last.to = index;
   };
+  // Schemas share the lifetime bookkeeping under a "schema:" prefix (table keys always hold a ".").
+  const isNewSchema = (name: string, beforeIndex: number): boolean => isNewTable(`schema:${name}`, beforeIndex);
+  const trackSchemas = (statement: ParsedStatement, index: number): void => {
+    const node = statement.node;
+    if (statement.type === "CreateSchemaStmt") {
+      const name = typeof node.schemaname === "string" ? node.schemaname : (node.authrole as { rolename?: string } | undefined)?.rolename;
+      if (name) open(`schema:${name}`, index);
+    } else if (statement.type === "RenameStmt" && node.renameType === "OBJECT_SCHEMA") {
+      if (typeof node.subname === "string" && typeof node.newname === "string" && isNewSchema(node.subname, index)) {
+        close(`schema:${node.subname}`, index);
+        open(`schema:${node.newname}`, index);
+      }
+    } else if (statement.type === "DropStmt" && node.removeType === "OBJECT_SCHEMA") {
+      for (const o of (node.objects as unknown[] | undefined) ?? []) {
+        const name = (o as { String?: { sval?: string } }).String?.sval;
+        if (name) close(`schema:${name}`, index);
+      }
+    }
+  };
 
   const lockTimeout = new SettingTracker(opts.lockTimeoutSetByRunner ? { ms: Infinity, source: "runner" } : { ms: 0, source: "default" });
   const statementTimeout = new SettingTracker(
@@ -370,6 +391,7 @@ export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOp
       close(rename.from.key, index);
       open(rename.to, index);
     }
+    trackSchemas(statement, index);
 
     if ((kind === "commit" || kind === "rollback") && current) {
       current.end = index;
@@ -395,6 +417,7 @@ export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOp
     transactions,
     createdTables,
     isNewTable,
+    isNewSchema,
     facts(index) {
       return facts[index]!;
     },
