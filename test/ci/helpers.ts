@@ -1,35 +1,12 @@
 /**
- * Helpers for the CI integration tests: the built CLI (rebuilt when dist is missing or older than
- * the sources, as test/cli/e2e.test.ts does) and throw-away git repositories.
+ * Helpers for the CI integration tests: the built CLI (test/harness/built-cli.ts) and throw-away
+ * git repositories.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export const ROOT = join(import.meta.dirname, "..", "..");
-export const BIN = join(ROOT, "dist", "src", "cli", "main.js");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist (as `npm run build` does) when it is missing or older than src/ and rules/. */
-export function ensureBuilt(): void {
-  const built = existsSync(BIN) ? statSync(BIN).mtimeMs : 0;
-  if (built >= Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "rules")))) return;
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  try {
-    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
-  } catch (error) {
-    // A type error elsewhere still emits JavaScript; only a missing bin is fatal here.
-    if (!existsSync(BIN)) throw error;
-  }
-  chmodSync(BIN, 0o755);
-}
+export { BIN, ensureBuilt, ROOT } from "../harness/built-cli.js";
 
 /** git with no user or system configuration, and a fixed identity. */
 export const GIT_ENV: Record<string, string> = {

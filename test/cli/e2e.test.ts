@@ -2,37 +2,14 @@
  * End-to-end: the built CLI (dist/src/cli/main.js) run as a child process, as `npx pgsafe` runs it.
  * dist is rebuilt first when it is missing or older than the sources.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, ensureBuilt, ROOT } from "../harness/built-cli.js";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const BIN = join(ROOT, "dist", "src", "cli", "main.js");
 const EXAMPLES = join(ROOT, "fixtures", "examples");
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const built = existsSync(BIN) ? statSync(BIN).mtimeMs : 0;
-  if (built >= Math.max(newestSource(join(ROOT, "src")), newestSource(join(ROOT, "rules")))) return;
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  try {
-    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
-  } catch (error) {
-    // A type error elsewhere still emits JavaScript; only a missing bin is fatal here.
-    if (!existsSync(BIN)) throw error;
-  }
-  // As `npm run build` does (postbuild): `npx pgsafe` runs the bin file itself.
-  chmodSync(BIN, 0o755);
-}
 
 function pgsafe(args: string[], options: { input?: string; env?: Record<string, string>; preload?: string } = {}) {
   const env: Record<string, string> = { PATH: process.env.PATH ?? "", ...options.env };
