@@ -16,6 +16,7 @@
  * test/analysis/columns.pglite.test.ts.
  */
 import type { AstObject, ParsedStatement } from "../parser/parse.js";
+import { columnConstraints } from "./ast.js";
 import { CowMap } from "./cow-map.js";
 import { relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
 import { TransactionalTracker } from "./transactional.js";
@@ -85,9 +86,6 @@ function entryOf(table: RelationRef, c: AstObject, column: string | undefined, i
   return { kind: "check", constraint: name, proves: new Set(notNullColumns(c.raw_expr)), references, validated };
 }
 
-function columnConstraints(column: AstObject): AstObject[] {
-  return ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint).filter((c): c is AstObject => !!c);
-}
 
 /** The validated NOT NULL proofs known so far, in migration order. */
 export class NotNullChecks extends TransactionalTracker<Entry[]> {

@@ -18,6 +18,7 @@
 import type { PgSourceCode } from "../language/source-code.js";
 import type { AstObject, ParsedSql, ParsedStatement } from "../parser/parse.js";
 import type { MigrationContext, Transaction } from "./context.js";
+import { columnConstraints, SERIAL_TYPE_NAMES, typeNameOf } from "./ast.js";
 import { relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
 
 export type ConstraintKind = "check" | "foreign-key" | "not-null" | "unique" | "primary-key" | "exclusion";
@@ -209,9 +210,6 @@ function generatedConstraintName(c: AddedConstraint, taken: Set<string>): string
   }
 }
 
-function columnConstraints(column: AstObject): AstObject[] {
-  return ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint).filter((c): c is AstObject => !!c);
-}
 
 /** Constraints of a CREATE TABLE or ALTER TABLE statement, in source order, without names yet. */
 function readStatementConstraints(statement: ParsedStatement): AddedConstraint[] {
@@ -312,8 +310,8 @@ export function indexNameOf(parsed: ParsedSql, statement: ParsedStatement): stri
  * its foreign key is marked valid without a scan (checked with pg_stat_xact_user_tables on PG 18).
  */
 export function columnValueSource(column: AstObject): string | undefined {
-  const type = strings((column.typeName as AstObject | undefined)?.names).pop()?.toLowerCase() ?? "";
-  if (["serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"].includes(type)) return `the ${type} type`;
+  const type = typeNameOf(column.typeName as AstObject | undefined).toLowerCase();
+  if (SERIAL_TYPE_NAMES.has(type)) return `the ${type} type`;
   for (const c of columnConstraints(column)) {
     if (c.contype === "CONSTR_DEFAULT") return "a DEFAULT";
     if (c.contype === "CONSTR_IDENTITY") return "GENERATED ... AS IDENTITY";

@@ -14,6 +14,7 @@ import { blocksReads, blocksWrites, statementLocks, type LockEffect } from "./lo
 import type { MigrationRole } from "./frameworks/types.js";
 import type { KnownSchema } from "./schema.js";
 import { constValue, parseDurationMs } from "./settings.js";
+import { transactionBoundary } from "./transactional.js";
 
 export interface MigrationOptions {
   /** Postgres major version the migration runs on (10-19). */
@@ -103,26 +104,6 @@ export interface MigrationContext {
   isNewSchema(name: string, beforeIndex: number): boolean;
   /** The facts of the statement (by index). */
   facts(index: number): StatementFacts;
-}
-
-type TxKind = "begin" | "commit" | "rollback" | "other";
-
-function transactionKind(statement: ParsedStatement): TxKind {
-  if (statement.type !== "TransactionStmt") return "other";
-  switch (statement.node.kind) {
-    case "TRANS_STMT_BEGIN":
-    case "TRANS_STMT_START":
-      return "begin";
-    case "TRANS_STMT_COMMIT":
-      // COMMIT AND CHAIN starts a new transaction at once; treat it as staying inside one.
-      return statement.node.chain ? "other" : "commit";
-    case "TRANS_STMT_ROLLBACK":
-      return statement.node.chain ? "other" : "rollback";
-    case "TRANS_STMT_PREPARE":
-      return "commit";
-    default:
-      return "other";
-  }
 }
 
 interface SettingChange {
@@ -326,7 +307,7 @@ export function analyzeMigration(parsed: ParsedSql, options: Partial<MigrationOp
 
   for (const statement of parsed.statements) {
     const index = statement.index;
-    const kind = transactionKind(statement);
+    const kind = transactionBoundary(statement) ?? "other";
     if (implicitBlock && !current && !statement.hiddenIn) {
       current = { id: transactions.length, kind: "implicit", statements: [] };
       transactions.push(current);

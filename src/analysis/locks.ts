@@ -14,6 +14,7 @@
  */
 import type { AstObject, ParsedStatement } from "../parser/parse.js";
 import type { ColumnType } from "./columns.js";
+import { columnConstraints, SERIAL_TYPE_NAMES, typeNameOf } from "./ast.js";
 import { makeRelation, relationFromNameList, relationFromRangeVar, type RelationRef } from "./names.js";
 import { lockModeFromNumber, lockRank, type Effect, type LockEffect, type LockMode } from "./locks-types.js";
 import { alterTypeRewrites } from "./type-change.js";
@@ -966,21 +967,12 @@ export function isVolatileExpression(expr: unknown): boolean {
   return found;
 }
 
-const SERIAL_TYPES = new Set(["serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"]);
-
-export function typeNameOf(typeName: AstObject | undefined): string {
-  const names = (typeName?.names as { String?: { sval?: string } }[] | undefined) ?? [];
-  return names.map((n) => n.String?.sval ?? "").pop() ?? "";
-}
-
-function constraintsOf(column: AstObject): AstObject[] {
-  return ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint).filter((c): c is AstObject => !!c);
-}
+export { typeNameOf };
 
 /** Whether `ADD COLUMN` with this definition rewrites the table. */
 export function addColumnRewrites(column: AstObject, pgVersion: number): boolean {
-  if (SERIAL_TYPES.has(typeNameOf(column.typeName as AstObject).toLowerCase())) return true;
-  for (const c of constraintsOf(column)) {
+  if (SERIAL_TYPE_NAMES.has(typeNameOf(column.typeName as AstObject).toLowerCase())) return true;
+  for (const c of columnConstraints(column)) {
     if (c.contype === "CONSTR_IDENTITY") return true;
     // Stored generated columns are computed for every row; virtual ones (PG 18+) are not stored.
     if (c.contype === "CONSTR_GENERATED" && c.generated_kind !== "v") return true;
@@ -996,7 +988,7 @@ export function addColumnRewrites(column: AstObject, pgVersion: number): boolean
 
 function addColumnForm(column: AstObject, pgVersion: number): LockForm {
   if (addColumnRewrites(column, pgVersion)) return "alter-table-add-column-rewrite";
-  const types = new Set(constraintsOf(column).map((c) => c.contype));
+  const types = new Set(columnConstraints(column).map((c) => c.contype));
   if (types.has("CONSTR_UNIQUE") || types.has("CONSTR_PRIMARY")) return "alter-table-add-column-unique";
   if (types.has("CONSTR_CHECK")) return "alter-table-add-column-check";
   if (types.has("CONSTR_FOREIGN")) return "alter-table-add-column-foreign-key";
@@ -1287,7 +1279,7 @@ function alterTableLocks(node: AstObject, options: LockModelOptions): LockEffect
       }
       case "AT_AddColumn": {
         const column = (cmd.def as { ColumnDef?: AstObject })?.ColumnDef;
-        for (const c of column ? constraintsOf(column) : []) {
+        for (const c of column ? columnConstraints(column) : []) {
           const ref = c.contype === "CONSTR_FOREIGN" ? referencedTable(c) : undefined;
           if (ref && ref.key !== target.key) effects.push(sideLock(form, ref, SRE));
         }
@@ -1393,7 +1385,7 @@ function createTableLocks(node: AstObject, options: LockModelOptions): LockEffec
   };
   for (const element of (node.tableElts as Record<string, AstObject>[] | undefined) ?? []) {
     if (element.Constraint) visitConstraint(element.Constraint);
-    if (element.ColumnDef) for (const c of constraintsOf(element.ColumnDef)) visitConstraint(c);
+    if (element.ColumnDef) for (const c of columnConstraints(element.ColumnDef)) visitConstraint(c);
   }
   return merge(effects);
 }

@@ -45,9 +45,7 @@ export function addedConstraint(cmd: AstObject): AstObject | undefined {
   return cmd.subtype === "AT_AddConstraint" ? (cmd.def as { Constraint?: AstObject } | undefined)?.Constraint : undefined;
 }
 
-export function columnConstraints(column: AstObject): AstObject[] {
-  return ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint).filter((c): c is AstObject => !!c);
-}
+export { columnConstraints } from "./ast.js";
 
 /** String-node lists (`keys`, `including`, names) as plain strings. */
 export function stringList(items: unknown): string[] {
