@@ -243,8 +243,13 @@ function cleanMessage(message: string): string {
  * Parses SQL text (without a byte-order mark: strip it first and keep positions relative to the
  * stripped text, as editors do).
  */
-export function parseSql(text: string): ParsedSql {
+export function parseSql(rawText: string): ParsedSql {
+  // psql reads the rows after `COPY ... FROM STDIN;` as data up to a `\.` line: they are not SQL.
+  // The parse sees them blanked (positions unchanged) and they are listed with the skipped
+  // meta-commands.
+  const { text, dataBlocks } = blankCopyData(rawText);
   const file = new ParsedFile(new SourceText(text));
+  file.metaCommands.push(...dataBlocks);
   if (text.trim() === "") return file;
   if (META_COMMAND.test(text) || !parseWhole(file)) {
     file.statements.length = 0;
@@ -252,6 +257,37 @@ export function parseSql(text: string): ParsedSql {
   }
   expandHiddenStatements(file);
   return file;
+}
+
+const COPY_FROM_STDIN = /^[ \t]*COPY\b[^;]*?\bFROM[ \t\r\n]+STDIN\b[^;]*;[ \t]*(?:--[^\r\n]*)?\r?\n/gim;
+const END_OF_DATA = /^\\\.[ \t]*\r?$/m;
+
+/**
+ * The text with the data rows of each `COPY ... FROM STDIN;` (as pg_dump and psql scripts write
+ * them, ended by a line `\.`) replaced by spaces, line breaks kept; and where they were. A COPY
+ * without a `\.` line after it has its data sent another way and is left alone.
+ * https://www.postgresql.org/docs/current/app-psql.html (COPY ... FROM STDIN in a script)
+ */
+export function blankCopyData(text: string): { text: string; dataBlocks: { start: number; end: number }[] } {
+  if (!/\bstdin\b/i.test(text)) return { text, dataBlocks: [] };
+  const dataBlocks: { start: number; end: number }[] = [];
+  let out = "";
+  let copied = 0;
+  COPY_FROM_STDIN.lastIndex = 0;
+  for (let m = COPY_FROM_STDIN.exec(text); m; m = COPY_FROM_STDIN.exec(text)) {
+    const start = m.index + m[0].length;
+    if (start < copied) continue;
+    END_OF_DATA.lastIndex = 0;
+    const rest = text.slice(start);
+    const end = END_OF_DATA.exec(rest);
+    if (!end) continue;
+    const stop = start + end.index + end[0].length;
+    out += text.slice(copied, start) + text.slice(start, stop).replace(/[^\r\n]/g, " ");
+    dataBlocks.push({ start, end: stop });
+    copied = stop;
+    COPY_FROM_STDIN.lastIndex = stop;
+  }
+  return dataBlocks.length === 0 ? { text, dataBlocks } : { text: out + text.slice(copied), dataBlocks };
 }
 
 /** Removes a leading byte-order mark. */

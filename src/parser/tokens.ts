@@ -1,8 +1,10 @@
 /**
- * Tokens of SQL text: libpg-query's own scanner where it can scan the text, and a small fallback
- * lexer where it cannot (the Postgres scanner gives up on an unterminated string, quoted
- * identifier, dollar quote or comment, and a broken file must still be split and linted).
+ * Tokens of SQL text, from src/parser/lexer.ts: the boundaries of PostgreSQL's own scanner, in
+ * JavaScript, and tokens for broken text too (an unterminated string, quoted identifier, dollar
+ * quote or comment runs to the end), so that a broken file can still be split and linted.
+ * `scanWithPostgres` (libpg-query's scanner) is the reference the lexer is tested against.
  */
+import { lexSql } from "./lexer.js";
 import { scanSync } from "./wasm.js";
 import type { SourceText } from "./positions.js";
 
@@ -54,8 +56,8 @@ function kindOf(tokenName: string, text: string): TokenKind {
   }
 }
 
-/** Tokens from the Postgres scanner, or undefined when it cannot scan the text. */
-function scanWithPostgres(source: SourceText): Token[] | undefined {
+/** Tokens from the Postgres scanner (libpg-query), or undefined when it cannot scan the text; the lexer's reference in tests. */
+export function scanWithPostgres(source: SourceText): Token[] | undefined {
   let result;
   try {
     result = scanSync(source.text);
@@ -182,9 +184,9 @@ export function lexFallback(text: string): Token[] {
   return tokens;
 }
 
-/** Every token of the text: the Postgres scanner's, or the fallback lexer's when it cannot scan. */
+/** Every token of the text (comments included). */
 export function tokenize(source: SourceText): Token[] {
-  return scanWithPostgres(source) ?? lexFallback(source.text);
+  return lexSql(source.text);
 }
 
 /** True when the token is the first thing on its line (only blanks before it). */
