@@ -12,7 +12,7 @@ import { LOCK_MODEL } from "../src/analysis/locks.js";
 import { quoteIdent } from "../src/analysis/names.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { ParsedStatement } from "../src/parser/parse.js";
-import type { PgNode, PgRuleDefinition, PgSourceCode } from "../src/types.js";
+import type { PgNode, PgReport, PgRuleDefinition, PgSourceCode } from "../src/types.js";
 
 /**
  * Adding a FOREIGN KEY or CHECK (and, PG ≥ 18, a NOT NULL constraint) checks every existing row
@@ -53,9 +53,41 @@ function columnForeignKeyHelp(sourceCode: PgSourceCode, statement: ParsedStateme
   ].join("\n");
 }
 
+type MessageIds = "foreignKey" | "check" | "notNull" | "columnForeignKey" | "addNotValid" | "addNotValidOnly";
+
+/**
+ * The suggestion (never a fix: the VALIDATE step belongs in a separate transaction, and the author
+ * decides when it runs): name the constraint if it has no name (so that VALIDATE can find it), add
+ * NOT VALID and, for a statement that runs on its own, a VALIDATE CONSTRAINT statement right after
+ * it. In a transaction only NOT VALID is added: validating in the same transaction would scan
+ * under the lock the ADD already holds.
+ */
+function notValidSuggestion(sourceCode: PgSourceCode, statement: ParsedStatement, c: AddedConstraint, action: [number, number]): PgReport<MessageIds>["suggest"] {
+  if (statement.hiddenIn) return undefined;
+  const tokens = sourceCode.tokensOf(statement).filter((t) => !t.kind.startsWith("comment") && t.start >= action[0] && t.end <= action[1]);
+  const add = tokens[0]?.upper === "ADD" ? tokens[0] : undefined;
+  if (!add) return undefined;
+  const name = quoteIdent(c.name);
+  const named = tokens[1]?.upper === "CONSTRAINT";
+  const alone = sourceCode.factsOf(statement).transaction === undefined;
+  const validate = `;\n${alterTableSql(statement, c.table)} VALIDATE CONSTRAINT ${name}`;
+  return [
+    {
+      messageId: alone ? "addNotValid" : "addNotValidOnly",
+      data: { constraint: name },
+      fix: (fixer) => [
+        ...(named ? [] : [fixer.insertTextAfterRange([add.start, add.end], ` CONSTRAINT ${name}`)]),
+        fixer.insertTextAfterRange(action, " NOT VALID"),
+        ...(alone ? [fixer.insertTextAfterRange([statement.end, statement.end], validate)] : []),
+      ],
+    },
+  ];
+}
+
 export default {
   meta: {
     type: "problem",
+    hasSuggestions: true,
     docs: {
       description: "Require NOT VALID when adding a foreign key, CHECK or NOT NULL constraint to an existing table",
       defaultSeverity: "error",
@@ -65,6 +97,8 @@ export default {
       lock: CHECK_LOCK,
     },
     messages: {
+      addNotValid: "Add {{constraint}} NOT VALID, then validate it in a separate statement.",
+      addNotValidOnly: "Add {{constraint}} NOT VALID (validate it in a later transaction: this one already holds the lock).",
       foreignKey:
         'Adding foreign key {{constraint}} on "{{table}}" ({{columns}}) checks every existing row while holding {{lock}} on {{tables}}: writes (INSERT, UPDATE, DELETE) to {{them}} wait for the whole scan.',
       check:
@@ -107,15 +141,28 @@ export default {
               messageId: "foreignKey",
               data: { ...base, lock: FK_LOCK, tables: self ? `"${c.table.label}"` : `both "${c.table.label}" and "${other.label}"`, them: self ? "it" : "both tables" },
               help: [intro, ...validateSteps(addNotValid(), head, c)].join("\n"),
+              suggest: notValidSuggestion(sourceCode, statement, c, action),
             });
           } else if (c.kind === "check" && !c.column) {
-            context.report({ loc: sourceCode.locOf(action), messageId: "check", data: { ...base, lock: CHECK_LOCK }, help: [intro, ...validateSteps(addNotValid(), head, c)].join("\n") });
+            context.report({
+              loc: sourceCode.locOf(action),
+              messageId: "check",
+              data: { ...base, lock: CHECK_LOCK },
+              help: [intro, ...validateSteps(addNotValid(), head, c)].join("\n"),
+              suggest: notValidSuggestion(sourceCode, statement, c, action),
+            });
           } else if (c.kind === "not-null" && !c.column && sourceCode.migration.options.pgVersion >= 18) {
             // PG ≥ 18 only: https://www.postgresql.org/docs/release/18.0/
-            context.report({ loc: sourceCode.locOf(action), messageId: "notNull", data: { ...base, lock: CHECK_LOCK }, help: [intro, ...validateSteps(addNotValid(), head, c)].join("\n") });
+            context.report({
+              loc: sourceCode.locOf(action),
+              messageId: "notNull",
+              data: { ...base, lock: CHECK_LOCK },
+              help: [intro, ...validateSteps(addNotValid(), head, c)].join("\n"),
+              suggest: notValidSuggestion(sourceCode, statement, c, action),
+            });
           }
         }
       },
     };
   },
-} satisfies PgRuleDefinition<"foreignKey" | "check" | "notNull" | "columnForeignKey">;
+} satisfies PgRuleDefinition<MessageIds>;

@@ -10,6 +10,7 @@ import type { PgRuleDefinition } from "../src/types.js";
 export default {
   meta: {
     type: "suggestion",
+    fixable: "code",
     hasSuggestions: true,
     docs: {
       description: "Prefer bigint over smallint for columns",

@@ -1,3 +1,4 @@
+import { retypeColumn, serialSequenceName } from "../src/analysis/fix-safety.js";
 import { SERIAL_BASE, declarationSql, declaredColumnTypes, serialType } from "../src/analysis/types.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
@@ -11,6 +12,7 @@ import type { PgNode, PgRuleDefinition } from "../src/types.js";
 export default {
   meta: {
     type: "suggestion",
+    fixable: "code",
     hasSuggestions: true,
     docs: {
       description: "Prefer identity columns over serial, smallserial and bigserial",
@@ -46,9 +48,8 @@ export default {
             `  ${declarationSql(col, better)}`,
             "Its sequence has the same name a serial one would (table_column_seq), so pg_get_serial_sequence() and setval() calls keep working.",
           ].join("\n"),
-          ...(col.newTable
-            ? { suggest: [{ messageId: "useIdentity" as const, data, fix: (fixer) => fixer.replaceTextRange([col.span.base[0], col.span.base[1]], better) }] }
-            : {}),
+          // A table the file creates: fixed when nothing else in the file uses the column or its sequence.
+          ...(col.newTable ? retypeColumn(sourceCode, node.statement, col, better, { messageId: "useIdentity", data, alsoNames: [serialSequenceName(col)] }) : {}),
         });
       }
     };

@@ -1,3 +1,4 @@
+import { retypeColumn } from "../src/analysis/fix-safety.js";
 import { declarationSql, declaredColumnTypes, isArrayType, isJson } from "../src/analysis/types.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
@@ -10,6 +11,7 @@ import type { PgNode, PgRuleDefinition } from "../src/types.js";
 export default {
   meta: {
     type: "suggestion",
+    fixable: "code",
     hasSuggestions: true,
     docs: {
       description: "Prefer jsonb over json for columns",
@@ -42,9 +44,8 @@ export default {
             `  ${declarationSql(col, better)}`,
             "Keep json only if you need the exact input text back (key order, duplicate keys, whitespace).",
           ].join("\n"),
-          ...(col.newTable && col.clause !== "alter-type"
-            ? { suggest: [{ messageId: "useJsonb" as const, data, fix: (fixer) => fixer.replaceTextRange([col.span.base[0], col.span.base[1]], "jsonb") }] }
-            : {}),
+          // A table the file creates: fixed when nothing else in the file depends on the type.
+          ...(col.newTable && col.clause !== "alter-type" ? retypeColumn(sourceCode, node.statement, col, "jsonb", { messageId: "useJsonb", data }) : {}),
         });
       }
     };

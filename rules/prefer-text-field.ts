@@ -1,3 +1,4 @@
+import { retypeColumn } from "../src/analysis/fix-safety.js";
 import { quoteIdent } from "../src/analysis/names.js";
 import { declarationSql, declaredColumnTypes, isArrayType, varcharLimit, type DeclaredColumnType } from "../src/analysis/types.js";
 import { ruleDocsUrl } from "../src/meta.js";
@@ -13,6 +14,7 @@ import type { PgNode, PgRuleDefinition } from "../src/types.js";
 export default {
   meta: {
     type: "suggestion",
+    fixable: "code",
     hasSuggestions: true,
     docs: {
       description: "Prefer text with a CHECK constraint over varchar(n) for columns",
@@ -59,9 +61,8 @@ export default {
           messageId: "preferText",
           data,
           help: [lengthCheck ? "Declare the column as text and keep the limit in a CHECK constraint:" : `Declare the column as ${better}:`, ...helpFor(col, lengthCheck)].join("\n"),
-          ...(col.newTable && col.clause !== "alter-type" && !array
-            ? { suggest: [{ messageId: "useText" as const, data, fix: (fixer) => fixer.replaceTextRange([col.span.base[0], col.span.base[1]], better) }] }
-            : {}),
+          // A table the file creates: fixed when nothing else in the file depends on the type.
+          ...(col.newTable && col.clause !== "alter-type" && !array ? retypeColumn(sourceCode, node.statement, col, better, { messageId: "useText", data }) : {}),
         });
       }
     };

@@ -1,3 +1,4 @@
+import { retypeColumn } from "../src/analysis/fix-safety.js";
 import { declarationSql, declaredColumnTypes, isArrayType, isTimestampWithoutTimeZone } from "../src/analysis/types.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { PgNode, PgRuleDefinition } from "../src/types.js";
@@ -10,6 +11,7 @@ import type { PgNode, PgRuleDefinition } from "../src/types.js";
 export default {
   meta: {
     type: "suggestion",
+    fixable: "code",
     hasSuggestions: true,
     docs: {
       description: "Prefer timestamptz over timestamp without time zone for columns",
@@ -43,9 +45,8 @@ export default {
             `  ${declarationSql(col, better)}`,
             "Values written without a zone are then read in the session's TimeZone: set it (e.g. SET TIME ZONE 'UTC') in clients that write local times.",
           ].join("\n"),
-          ...(col.newTable && col.clause !== "alter-type"
-            ? { suggest: [{ messageId: "useTimestamptz" as const, data, fix: (fixer) => fixer.replaceTextRange([col.span.base[0], col.span.base[1]], base) }] }
-            : {}),
+          // A table the file creates: fixed when nothing else in the file depends on the type.
+          ...(col.newTable && col.clause !== "alter-type" ? retypeColumn(sourceCode, node.statement, col, base, { messageId: "useTimestamptz", data }) : {}),
         });
       }
     };

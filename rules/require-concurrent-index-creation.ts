@@ -7,10 +7,16 @@ import type { PgNode, PgRuleDefinition } from "../src/types.js";
 /**
  * CREATE INDEX takes a SHARE lock on the table: writes wait for the whole build.
  * https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
+ *
+ * The fix inserts CONCURRENTLY only where the statement runs on its own: CREATE INDEX CONCURRENTLY
+ * fails inside a transaction block (explicit BEGIN, the tool's transaction, the implicit block of a
+ * multi-statement query, a DO block), and cannot build an index of a whole partitioned table
+ * (`ON ONLY` is for those).
  */
 export default {
   meta: {
     type: "problem",
+    fixable: "code",
     docs: {
       description: "Require CONCURRENTLY when creating an index on an existing table",
       defaultSeverity: "error",
@@ -43,6 +49,7 @@ export default {
           .replace(/^[\s\S]*?\bON\b\s+/i, "")
           .replace(/\s+/g, " ");
         const inTransaction = sourceCode.factsOf(node.statement).transaction !== undefined;
+        const fixable = !inTransaction && !node.statement.hiddenIn && stmt.relation?.inh === true && keyword !== undefined;
         context.report({
           loc: sourceCode.locOf(range),
           messageId: "missingConcurrently",
@@ -54,6 +61,7 @@ export default {
             `  CREATE ${stmt.unique ? "UNIQUE " : ""}INDEX CONCURRENTLY IF NOT EXISTS ${name ? `${quoteIdent(name)} ` : ""}ON ${target};`,
             `If the build fails it leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY${name ? ` ${quoteIdent(name)}` : ""} and retry.`,
           ].join("\n"),
+          ...(fixable ? { fix: (fixer) => fixer.insertTextAfterRange(keyword, " CONCURRENTLY") } : {}),
         });
       },
     };

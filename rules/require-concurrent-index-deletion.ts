@@ -28,11 +28,10 @@ export default {
       category: "locking",
       lock: LOCK,
     },
-    hasSuggestions: true,
+    fixable: "code",
     messages: {
       missingConcurrently:
         "Dropping {{indexes}} takes an {{lock}} lock on {{table}}: the drop waits for every running query on it, and all reads and writes wait behind the drop until it commits.",
-      addConcurrently: "Use DROP INDEX CONCURRENTLY (runs outside a transaction block)",
     },
     schema: [],
   },
@@ -65,12 +64,13 @@ export default {
             ...flagged.map((f) => `  DROP INDEX CONCURRENTLY IF EXISTS ${f.index.sql};`),
             ...(cascade ? ["DROP INDEX CONCURRENTLY does not support CASCADE: drop the objects that depend on the index first."] : []),
           ].join("\n"),
-          // Only offered where the result can run: outside a transaction, one index, no CASCADE.
-          ...(keyword && !inTransaction && indexes.length === 1 && !cascade
-            ? { suggest: [{ messageId: "addConcurrently" as const, fix: (fixer) => fixer.insertTextAfterRange(keyword, " CONCURRENTLY") }] }
+          // Only fixed where the result can run: outside any transaction block (explicit, the tool's,
+          // an implicit multi-statement one, a DO block), one index, no CASCADE.
+          ...(keyword && !inTransaction && !node.statement.hiddenIn && indexes.length === 1 && !cascade
+            ? { fix: (fixer) => fixer.insertTextAfterRange(keyword, " CONCURRENTLY") }
             : {}),
         });
       },
     };
   },
-} satisfies PgRuleDefinition<"missingConcurrently" | "addConcurrently">;
+} satisfies PgRuleDefinition<"missingConcurrently">;

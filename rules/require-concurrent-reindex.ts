@@ -26,10 +26,15 @@ function lockPhrase(kind: string, target: string): string {
  * REINDEX without CONCURRENTLY blocks writes to the table and, through the index lock, nearly all
  * reads. PG ≥ 12: REINDEX ... CONCURRENTLY rebuilds under SHARE UPDATE EXCLUSIVE; never for system catalogs.
  * https://www.postgresql.org/docs/current/sql-reindex.html#SQL-REINDEX-CONCURRENTLY
+ *
+ * A suggestion, never a fix, inserts CONCURRENTLY for a statement that runs on its own (outside any
+ * transaction block): the index may be one CONCURRENTLY refuses (an exclusion constraint's index,
+ * a system catalog's), which only the database knows.
  */
 export default {
   meta: {
     type: "problem",
+    hasSuggestions: true,
     docs: {
       description: "Require CONCURRENTLY when rebuilding indexes with REINDEX",
       defaultSeverity: "error",
@@ -39,6 +44,7 @@ export default {
       lock: "ACCESS EXCLUSIVE",
     },
     messages: {
+      addConcurrently: "Use REINDEX {{kind}} CONCURRENTLY (outside a transaction block).",
       missingConcurrently: "REINDEX {{target}} without CONCURRENTLY {{locks}} until the rebuild finishes.",
       noConcurrentForm:
         "REINDEX {{target}} {{locks}} until the rebuild finishes. PostgreSQL {{version}} cannot rebuild an index in place without these locks: build a new index concurrently and swap it in.",
@@ -78,7 +84,8 @@ export default {
         const name = relation ?? (stmt.name ? { label: stmt.name, sql: quoteIdent(stmt.name) } : undefined);
         const target = name ? `${kind} "${name.label}"` : kind;
         const data = { target, locks: lockPhrase(kind, name ? `"${name.label}"` : "it"), version: String(pgVersion) };
-        const where = outsideTransactionNote(sourceCode.factsOf(node.statement).transaction);
+        const transaction = sourceCode.factsOf(node.statement).transaction;
+        const where = outsideTransactionNote(transaction);
         if (pgVersion >= 12) {
           const options = (/^REINDEX\s*\(([^)]*)\)/i.exec(node.statement.text)?.[1] ?? "")
             .split(",")
@@ -96,6 +103,10 @@ export default {
               `  ${command}${name ? ` ${name.sql}` : ""};`,
               `If it fails it leaves an INVALID index whose name ends in _ccnew${failed}: drop it with DROP INDEX CONCURRENTLY and run the REINDEX again.`,
             ].join("\n"),
+            // Not where an option list already says CONCURRENTLY false: the user chose.
+            ...(keyword && !transaction && !node.statement.hiddenIn && !/^REINDEX\s*\([^)]*\bconcurrently\b/i.test(node.statement.text)
+              ? { suggest: [{ messageId: "addConcurrently" as const, data: { kind }, fix: (fixer) => fixer.insertTextAfterRange(keyword, " CONCURRENTLY") }] }
+              : {}),
           });
           return;
         }
@@ -110,7 +121,7 @@ export default {
       return !!known && sourceCode.migration.isNewTable(known.table, index);
     }
   },
-} satisfies PgRuleDefinition<"missingConcurrently" | "noConcurrentForm" | "systemCatalogs">;
+} satisfies PgRuleDefinition<"missingConcurrently" | "noConcurrentForm" | "systemCatalogs" | "addConcurrently">;
 
 /** Before PG 12: build a copy of the index concurrently and swap it in. */
 function swapHelp(kind: string, relation: RelationRef | undefined, name: string | undefined): string {

@@ -1,7 +1,9 @@
 import { formatDuration } from "../src/analysis/settings.js";
 import { describeLocks, lockedTables, maxOptionMs, setTimeoutSql, statementSnippet, timeoutLine, timeoutProblems, whereToSetTimeout } from "../src/analysis/timeouts.js";
+import type { StatementFacts } from "../src/analysis/context.js";
 import { ruleDocsUrl } from "../src/meta.js";
-import type { PgRuleDefinition } from "../src/types.js";
+import type { ParsedStatement } from "../src/parser/parse.js";
+import type { PgRuleDefinition, PgSourceCode } from "../src/types.js";
 
 type Options = [{ max?: string | number }?];
 
@@ -12,10 +14,38 @@ const DEFAULT_MAX = "10s";
  * behind it for as long as it waits; lock_timeout bounds that wait.
  * https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
  * https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-TABLES
+ *
+ * The suggestion (never a fix: the value, and what happens when the migration times out, are the
+ * author's to choose; a session SET also outlives the file on runners that share one connection)
+ * inserts the SET where the help says: at the top, right after the statement's BEGIN, or before
+ * the DO block / function call that runs it. It is offered only when nothing between that point
+ * and the statement touches lock_timeout (a later SET or RESET would undo it).
  */
+const SUGGESTED = "2s";
+const TOUCHES_TIMEOUT = /\block_timeout\b|\bRESET\s+ALL\b|\bDISCARD\b/i;
+
+/** Where the SET goes for the statement, and the text to insert there. */
+function setInsertion(sourceCode: PgSourceCode, statement: ParsedStatement, facts: StatementFacts): { at: number; text: string; from: number } | undefined {
+  const statements = sourceCode.parsed.statements.filter((s) => !s.hiddenIn);
+  const set = setTimeoutSql(facts, "lock_timeout", SUGGESTED);
+  const transaction = facts.transaction;
+  if (transaction?.runBy !== undefined) {
+    const runner = sourceCode.parsed.statements.find((s) => s.index === transaction.runBy);
+    return runner ? { at: runner.start, text: `${set}\n`, from: runner.index } : undefined;
+  }
+  if (transaction?.kind === "explicit" && transaction.begin !== undefined) {
+    const begin = sourceCode.parsed.statements.find((s) => s.index === transaction.begin);
+    // Inserted before BEGIN's own semicolon: `BEGIN;\nSET LOCAL ...;`.
+    return begin ? { at: begin.end, text: `;\n${set.slice(0, -1)}`, from: begin.index } : undefined;
+  }
+  const first = statements[0];
+  return first && first.index <= statement.index ? { at: first.start, text: `${set}\n`, from: first.index } : undefined;
+}
+
 export default {
   meta: {
     type: "problem",
+    hasSuggestions: true,
     docs: {
       description: "Require a short lock_timeout before statements that take locks blocking reads or writes",
       defaultSeverity: "error",
@@ -24,6 +54,7 @@ export default {
       category: "locking",
     },
     messages: {
+      setLockTimeout: "Set lock_timeout = '2s' {{where}}.",
       missingLockTimeout:
         "No lock_timeout is in force for this statement, which takes {{locks}}. While it waits for the lock behind a running transaction, every conflicting query on {{tables}} queues behind it, for as long as that transaction runs.",
       lockTimeoutTooLong:
@@ -47,6 +78,8 @@ export default {
           const data = { locks: describeLocks(locks), tables: lockedTables(locks) };
           const set = setTimeoutSql(facts, "lock_timeout", "2s");
           if (kind === "missing") {
+            const insert = timeout.source === "default" ? setInsertion(sourceCode, statement, facts) : undefined;
+            const touched = insert && sourceCode.parsed.statements.some((s) => s.index >= insert.from && s.index < statement.index && TOUCHES_TIMEOUT.test(s.text));
             context.report({
               loc: sourceCode.locOf([statement.start, statement.end]),
               messageId: "missingLockTimeout",
@@ -57,6 +90,9 @@ export default {
                 `  ${statementSnippet(statement)}`,
                 'When it fails with "canceling statement due to lock timeout", retry the migration (with a pause), ideally when traffic is low.',
               ].join("\n"),
+              ...(insert && !touched
+                ? { suggest: [{ messageId: "setLockTimeout" as const, data: { where: whereToSetTimeout(facts) }, fix: (fixer) => fixer.insertTextBeforeRange([insert.at, insert.at], insert.text) }] }
+                : {}),
             });
           } else {
             context.report({
@@ -74,4 +110,4 @@ export default {
       },
     };
   },
-} satisfies PgRuleDefinition<"missingLockTimeout" | "lockTimeoutTooLong", Options>;
+} satisfies PgRuleDefinition<"missingLockTimeout" | "lockTimeoutTooLong" | "setLockTimeout", Options>;

@@ -37,6 +37,7 @@ runRuleTests("adding-not-nullable-field", {
       errors: [
         {
           messageId: "setNotNull",
+          suggestions: [{ messageId: "useCheckSequence", output: "ALTER TABLE users ADD CONSTRAINT users_email_not_null_check CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null_check;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null_check;" }],
           line: 1,
           column: 19,
           endLine: 1,
@@ -54,7 +55,7 @@ runRuleTests("adding-not-nullable-field", {
     {
       name: "realistic: backfill then SET NOT NULL in one transaction",
       fixture: "invalid/backfill-then-enforce.sql",
-      errors: [{ messageId: "setNotNull", line: 7, column: 22, endColumn: 54, includes: ['"status" of "invoices"'] }],
+      errors: [{ messageId: "setNotNull", suggestions: [], line: 7, column: 22, endColumn: 54, includes: ['"status" of "invoices"'] }],
     },
     {
       name: "realistic: a NOT VALID check that was never validated; the second action is not reported",
@@ -79,7 +80,7 @@ runRuleTests("adding-not-nullable-field", {
       name: "PG 10 without a check: help keeps the CHECK instead of SET NOT NULL",
       code: "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
       options: { pgVersion: 10 },
-      errors: [{ messageId: "setNotNull", line: 1, column: 19, helpIncludes: ["PostgreSQL 10 scans", "CHECK (email IS NOT NULL) NOT VALID;"] }],
+      errors: [{ messageId: "setNotNull", suggestions: [{ messageId: "useCheck", output: "ALTER TABLE users ADD CONSTRAINT users_email_not_null_check CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null_check;" }], line: 1, column: 19, helpIncludes: ["PostgreSQL 10 scans", "CHECK (email IS NOT NULL) NOT VALID;"] }],
     },
     {
       name: "a check on another column does not count",
@@ -128,6 +129,7 @@ runRuleTests("adding-not-nullable-field", {
       errors: [
         {
           messageId: "setNotNull",
+          suggestions: [{ messageId: "useCheckSequence", output: "ALTER TABLE app.\"Users\" ADD CONSTRAINT \"Users_Email_not_null_check\" CHECK (\"Email\" IS NOT NULL) NOT VALID;\nALTER TABLE app.\"Users\" VALIDATE CONSTRAINT \"Users_Email_not_null_check\";\nALTER TABLE app.\"Users\" ALTER COLUMN \"Email\" SET NOT NULL;\nALTER TABLE app.\"Users\" DROP CONSTRAINT \"Users_Email_not_null_check\";" }, { messageId: "useNotNullNotValid", output: "ALTER TABLE app.\"Users\" ADD CONSTRAINT \"Users_Email_not_null\" NOT NULL \"Email\" NOT VALID;\nALTER TABLE app.\"Users\" VALIDATE CONSTRAINT \"Users_Email_not_null\";" }],
           line: 1,
           column: 25,
           includes: ['column "Email" of "app.Users"'],

@@ -10,7 +10,15 @@ runRuleTests("prefer-bigint-over-smallint", {
   ],
   invalid: [
     {
-      name: "smallint on a new table, with a suggestion",
+      name: "a column a later statement of the file uses gets a suggestion, not a fix",
+      code: "CREATE TABLE ratings (stars smallint);\nCREATE VIEW top_ratings AS SELECT stars FROM ratings WHERE stars > 4;",
+      errors: [
+        { messageId: "preferBigint", line: 1, column: 29, suggestions: [{ messageId: "useBigint", output: "CREATE TABLE ratings (stars bigint);\nCREATE VIEW top_ratings AS SELECT stars FROM ratings WHERE stars > 4;" }] },
+      ],
+    },
+    {
+      name: "smallint on a new table, with a fix",
+      output: "CREATE TABLE ratings (stars bigint NOT NULL);",
       code: "CREATE TABLE ratings (stars smallint NOT NULL);",
       errors: [
         {
@@ -21,12 +29,13 @@ runRuleTests("prefer-bigint-over-smallint", {
           endColumn: 37,
           includes: ['Column "stars" of "ratings" is smallint', "use bigint", "32,767"],
           helpIncludes: ["stars bigint"],
-          suggestions: [{ messageId: "useBigint", output: "CREATE TABLE ratings (stars bigint NOT NULL);" }],
+          suggestions: [],
         },
       ],
     },
     {
       name: "int2, serial2 and a smallint array",
+      output: "CREATE TABLE t (a bigint, b bigserial, c bigint[]);",
       code: "CREATE TABLE t (a int2, b serial2, c smallint[]);",
       errors: [
         { messageId: "preferBigint", line: 1, column: 19, endColumn: 23, includes: ["is int2: use bigint"] },
@@ -40,9 +49,10 @@ runRuleTests("prefer-bigint-over-smallint", {
       errors: [{ messageId: "preferBigint", line: 1, column: 45, endColumn: 53, helpIncludes: ["ALTER TABLE ratings ALTER COLUMN stars TYPE bigint;"], suggestions: [] }],
     },
     {
-      name: "ADD COLUMN to a schema-qualified table created earlier in the file gets the suggestion",
+      name: "ADD COLUMN to a schema-qualified table created earlier in the file gets the fix",
+      output: "CREATE TABLE app.ratings (id bigint);\nALTER TABLE app.ratings ADD COLUMN stars bigint;",
       code: "CREATE TABLE app.ratings (id bigint);\nALTER TABLE app.ratings ADD COLUMN stars smallint;",
-      errors: [{ messageId: "preferBigint", line: 2, column: 42, endColumn: 50, includes: ['"stars" of "app.ratings"'], suggestions: [{ output: "CREATE TABLE app.ratings (id bigint);\nALTER TABLE app.ratings ADD COLUMN stars bigint;" }] }],
+      errors: [{ messageId: "preferBigint", line: 2, column: 42, endColumn: 50, includes: ['"stars" of "app.ratings"'], suggestions: [] }],
     },
     {
       name: "public.ratings is not the app.ratings created earlier",
@@ -52,6 +62,7 @@ runRuleTests("prefer-bigint-over-smallint", {
     },
     {
       name: "a realistic lookup-table migration",
+      output: "-- A lookup table that \"will never have many rows\".\nCREATE TABLE order_statuses (\n    id smallserial PRIMARY KEY,\n    sort_order bigint NOT NULL,\n    name text NOT NULL\n);\n\nALTER TABLE orders ADD COLUMN status_id smallint REFERENCES order_statuses (id);\n",
       fixture: "invalid/lookup-table.sql",
       errors: [
         { messageId: "preferBigint", line: 3, column: 8, endColumn: 19, includes: ['"id" of "order_statuses" is smallserial: use bigserial'] },

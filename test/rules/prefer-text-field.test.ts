@@ -11,7 +11,20 @@ runRuleTests("prefer-text-field", {
   ],
   invalid: [
     {
-      name: "varchar(255) on a new table, with a suggestion that keeps the limit",
+      name: "a column a later statement of the file uses (here an index) gets a suggestion, not a fix",
+      code: "CREATE TABLE users (code varchar(8));\nCREATE INDEX users_code_idx ON users (code varchar_pattern_ops);",
+      errors: [
+        {
+          messageId: "preferText",
+          line: 1,
+          column: 26,
+          suggestions: [{ messageId: "useText", output: "CREATE TABLE users (code text CHECK (char_length(code) <= 8));\nCREATE INDEX users_code_idx ON users (code varchar_pattern_ops);" }],
+        },
+      ],
+    },
+    {
+      name: "varchar(255) on a new table, with a fix that keeps the limit",
+      output: "CREATE TABLE users (email text CHECK (char_length(email) <= 255) NOT NULL);",
       code: "CREATE TABLE users (email varchar(255) NOT NULL);",
       errors: [
         {
@@ -22,12 +35,13 @@ runRuleTests("prefer-text-field", {
           endColumn: 39,
           includes: ['Column "email" of "users" is varchar(255)', "use text CHECK (char_length(email) <= 255)", "ACCESS EXCLUSIVE"],
           helpIncludes: ["email text CHECK (char_length(email) <= 255)"],
-          suggestions: [{ messageId: "useText", output: "CREATE TABLE users (email text CHECK (char_length(email) <= 255) NOT NULL);" }],
+          suggestions: [],
         },
       ],
     },
     {
       name: "character varying with spaces, a quoted column name, and an array (no suggestion for arrays)",
+      output: "CREATE TABLE t (\"Name\" text CHECK (char_length(\"Name\") <= 50), tags varchar(20)[]);",
       code: 'CREATE TABLE t ("Name" character varying ( 50 ), tags varchar(20)[]);',
       errors: [
         { messageId: "preferText", line: 1, column: 24, endColumn: 48, includes: ['Column "Name" of "t" is character varying ( 50 )', 'char_length("Name") <= 50'] },
@@ -36,8 +50,9 @@ runRuleTests("prefer-text-field", {
     },
     {
       name: "national character varying",
+      output: "CREATE TABLE t (name text CHECK (char_length(name) <= 10));",
       code: "CREATE TABLE t (name national character varying(10));",
-      errors: [{ messageId: "preferText", line: 1, column: 22, endColumn: 52, suggestions: [{ output: "CREATE TABLE t (name text CHECK (char_length(name) <= 10));" }] }],
+      errors: [{ messageId: "preferText", line: 1, column: 22, endColumn: 52, suggestions: [] }],
     },
     {
       name: "ALTER COLUMN ... TYPE varchar(n) on an existing table: text, then the limit NOT VALID and validated later",
@@ -73,7 +88,8 @@ runRuleTests("prefer-text-field", {
       ],
     },
     {
-      name: "ADD COLUMN to a table created earlier in the file: one statement, and a suggestion",
+      name: "ADD COLUMN to a table created earlier in the file: one statement, and a fix",
+      output: "CREATE TABLE users (id bigint);\nALTER TABLE users ADD COLUMN code text CHECK (char_length(code) <= 8);",
       code: "CREATE TABLE users (id bigint);\nALTER TABLE users ADD COLUMN code varchar(8);",
       errors: [
         {
@@ -82,7 +98,7 @@ runRuleTests("prefer-text-field", {
           column: 35,
           endColumn: 45,
           helpIncludes: ["ALTER TABLE users ADD COLUMN code text CHECK (char_length(code) <= 8);"],
-          suggestions: [{ output: "CREATE TABLE users (id bigint);\nALTER TABLE users ADD COLUMN code text CHECK (char_length(code) <= 8);" }],
+          suggestions: [],
         },
       ],
     },
@@ -94,6 +110,7 @@ runRuleTests("prefer-text-field", {
     },
     {
       name: "a realistic signup migration",
+      output: "BEGIN;\n\nCREATE TABLE signups (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n    email text CHECK (char_length(email) <= 255) NOT NULL UNIQUE,\n    display_name text CHECK (char_length(display_name) <= 64)\n);\n\nALTER TABLE users\n    ADD COLUMN referral_code varchar(16),\n    ALTER COLUMN username TYPE varchar(40);\n\nCOMMIT;\n",
       fixture: "invalid/signup-form.sql",
       errors: [
         { messageId: "preferText", line: 5, column: 11, endColumn: 23, includes: ['"email" of "signups" is VARCHAR(255)'] },

@@ -22,6 +22,7 @@ runRuleTests("require-concurrent-reindex", {
       errors: [
         {
           messageId: "missingConcurrently",
+          suggestions: [{ messageId: "addConcurrently", output: "REINDEX INDEX CONCURRENTLY users_email_idx;" }],
           line: 1,
           column: 1,
           endColumn: 14,
@@ -33,12 +34,12 @@ runRuleTests("require-concurrent-reindex", {
     {
       name: "REINDEX TABLE keeps the other options and adds CONCURRENTLY",
       code: "REINDEX (VERBOSE) TABLE app.users;",
-      errors: [{ messageId: "missingConcurrently", line: 1, column: 1, endColumn: 24, includes: ['TABLE "app.users"'], helpIncludes: ["REINDEX (VERBOSE, CONCURRENTLY) TABLE app.users;"] }],
+      errors: [{ messageId: "missingConcurrently", suggestions: [{ messageId: "addConcurrently", output: "REINDEX (VERBOSE) TABLE CONCURRENTLY app.users;" }], line: 1, column: 1, endColumn: 24, includes: ['TABLE "app.users"'], helpIncludes: ["REINDEX (VERBOSE, CONCURRENTLY) TABLE app.users;"] }],
     },
     {
       name: "CONCURRENTLY false is not concurrent",
       code: "REINDEX (CONCURRENTLY false) INDEX i;",
-      errors: [{ messageId: "missingConcurrently", line: 1, column: 1, endColumn: 35, helpIncludes: ["  REINDEX INDEX CONCURRENTLY i;"] }],
+      errors: [{ messageId: "missingConcurrently", suggestions: [], line: 1, column: 1, endColumn: 35, helpIncludes: ["  REINDEX INDEX CONCURRENTLY i;"] }],
     },
     {
       name: "schema and database forms",
@@ -70,7 +71,7 @@ runRuleTests("require-concurrent-reindex", {
     {
       name: "explicit BEGIN",
       code: "BEGIN;\nREINDEX INDEX users_email_idx;\nCOMMIT;",
-      errors: [{ messageId: "missingConcurrently", line: 2, column: 1, helpIncludes: ["move it out of this BEGIN ... COMMIT"] }],
+      errors: [{ messageId: "missingConcurrently", suggestions: [], line: 2, column: 1, helpIncludes: ["move it out of this BEGIN ... COMMIT"] }],
     },
     {
       name: "PG 11 has no REINDEX CONCURRENTLY: the message says what locks, the help swaps in a copy",

@@ -25,6 +25,33 @@ runRuleTests("require-lock-timeout", {
   ],
   invalid: [
     {
+      name: "suggestion: SET lock_timeout at the top, below the file's leading comment",
+      code: `-- add a nickname\n${ALTER};`,
+      errors: [
+        {
+          messageId: "missingLockTimeout",
+          line: 2,
+          column: 1,
+          suggestions: [{ messageId: "setLockTimeout", desc: "Set lock_timeout = '2s' at the top of the migration.", output: `-- add a nickname\nSET lock_timeout = '2s';\n${ALTER};` }],
+        },
+      ],
+    },
+    {
+      name: "suggestion: SET LOCAL right after the statement's BEGIN",
+      code: `SELECT 1;\nBEGIN;\n${ALTER};\nCOMMIT;`,
+      errors: [{ messageId: "missingLockTimeout", line: 3, column: 1, suggestions: [{ output: `SELECT 1;\nBEGIN;\nSET LOCAL lock_timeout = '2s';\n${ALTER};\nCOMMIT;` }] }],
+    },
+    {
+      name: "suggestion: a session SET before the DO block that runs the statement",
+      code: "SELECT 1;\nDO $$ BEGIN ALTER TABLE users ADD COLUMN nickname text; END $$;",
+      errors: [{ messageId: "missingLockTimeout", line: 2, column: 13, suggestions: [{ output: "SELECT 1;\nSET lock_timeout = '2s';\nDO $$ BEGIN ALTER TABLE users ADD COLUMN nickname text; END $$;" }] }],
+    },
+    {
+      name: "no suggestion when a RESET between the top and the statement would undo the SET",
+      code: `SELECT 1;\nRESET lock_timeout;\n${ALTER};`,
+      errors: [{ messageId: "missingLockTimeout", line: 3, column: 1, suggestions: [] }],
+    },
+    {
       name: "ALTER TABLE on an existing table with no lock_timeout",
       code: `${ALTER};`,
       errors: [
