@@ -24,7 +24,7 @@
  * Start-up stays light: nothing here loads the rules or the lint engine.
  */
 import { isAbsolute, relative, resolve } from "node:path";
-import { analyzeMigration, type Transaction } from "./analysis/context.js";
+import { analyzeMigration, type MigrationContext, type Transaction } from "./analysis/context.js";
 import { indexCreatedInFile } from "./analysis/indexes.js";
 import {
   blocksReads,
@@ -227,10 +227,19 @@ function sameHeldUntil(a: HeldUntil, b: HeldUntil): boolean {
   return a.kind === b.kind && ("line" in a ? a.line : 0) === ("line" in b ? b.line : 0);
 }
 
+/**
+ * Explains a file the lint engine already parsed and analysed (its migration context, with the
+ * transaction semantics of its migration tool): the lock timeline in the text report uses it, so
+ * that nothing is parsed twice.
+ */
+export function explainAnalyzed(parsed: ParsedSql, migration: MigrationContext, file: string): ExplainedFile {
+  return explainParsed(parsed, file, { pgVersion: migration.options.pgVersion }, migration);
+}
+
 /** Explains one parsed file (`parseSql` output); `file` is the name to report. */
-function explainParsed(parsed: ParsedSql, file: string, options: ExplainOptions): ExplainedFile {
+function explainParsed(parsed: ParsedSql, file: string, options: ExplainOptions, analyzed?: MigrationContext): ExplainedFile {
   const pgVersion = checkedPgVersion(options.pgVersion);
-  const migration = analyzeMigration(parsed, { pgVersion, assumeInTransaction: options.assumeInTransaction === true });
+  const migration = analyzed ?? analyzeMigration(parsed, { pgVersion, assumeInTransaction: options.assumeInTransaction === true });
   // The locks lint sees (the migration context's), or those the caller's schema hooks give.
   const hooks = options.knownOldType || options.knownForeignKeys;
   const lockOptions: LockModelOptions = {

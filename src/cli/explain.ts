@@ -1,6 +1,8 @@
 /**
  * `pgsafe explain [PATH ...|-]`: prints, for each statement, the locks it takes, whether it is
  * instant, scans or rewrites, its transaction and how long each lock is held (see src/explain.ts).
+ * `--timeline` draws the lock timeline instead (src/timeline.ts: one row per relation, one column
+ * per statement); `--format text|json|markdown`; `--no-unicode` draws with ASCII only.
  *
  * Exit codes: 0 when every statement was explained (explain judges nothing, so findings do not
  * count); 1 when a statement did not parse (the rest of the file is still explained, and the
@@ -21,6 +23,7 @@ import type { CliOptions } from "./options.js";
 const REPORTERS = {
   text: async () => (await import("../reporters/explain-text.js")).default,
   json: async () => (await import("../reporters/explain-json.js")).default,
+  markdown: async () => (await import("../reporters/explain-markdown.js")).default,
 } satisfies Record<string, () => Promise<ExplainReporter>>;
 
 export interface ExplainCommandHelpers {
@@ -57,7 +60,9 @@ export async function explainCommand(options: CliOptions, io: CliIo, helpers: Ex
   }
 
   const color = options.outputFile ? options.color === true : helpers.useColor(options.color);
-  const report = reporter(files, { color });
+  // --timeline: the lock timeline instead of the per-statement table (JSON: a `timeline` per file).
+  const drawing = { timeline: options.timeline, unicode: options.unicode };
+  const report = reporter(files, { color, ...drawing });
   if (options.outputFile) {
     const target = resolve(io.cwd, options.outputFile);
     try {
@@ -67,7 +72,7 @@ export async function explainCommand(options: CliOptions, io: CliIo, helpers: Ex
       throw new PgsafeUsageError(`Cannot write the report to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
     }
     // As for lint: the file gets the chosen format, the terminal the readable table.
-    if (options.format !== "text") io.stdout.write((await REPORTERS.text())(files, { color: helpers.useColor(options.color) }));
+    if (options.format !== "text") io.stdout.write((await REPORTERS.text())(files, { color: helpers.useColor(options.color), ...drawing }));
   } else if (report) io.stdout.write(report);
 
   return files.some((f) => f.errors.length > 0) ? 1 : 0;

@@ -13,14 +13,22 @@
  *         orders  ACCESS EXCLUSIVE  lines 9-12  blocks reads and writes from line 9
  *
  * One row per lock; a statement that locks nothing has one row with "-" as its relation.
+ * With `--timeline` the file gets the lock timeline instead (src/reporters/timeline-text.ts);
+ * `--no-unicode` cuts statements with "..." instead of "…".
  */
 import { createColors } from "picocolors";
 import type { ExplainedFile, ExplainLock, ExplainStatement, ExplainTransactionSummary, HeldUntil, LockWindow } from "../explain.js";
+import { buildTimeline, relationLabel } from "../timeline.js";
+import { renderTimelineText } from "./timeline-text.js";
 import { displayWidth, sanitize } from "./width.js";
 
 export interface ExplainReporterContext {
   /** Use ANSI colours. */
   color: boolean;
+  /** Draw the lock timeline (src/timeline.ts) instead of the per-statement table. */
+  timeline?: boolean;
+  /** Block characters and `…` (default); false: ASCII only. */
+  unicode?: boolean;
 }
 
 export type ExplainReporter = (files: readonly ExplainedFile[], context: ExplainReporterContext) => string;
@@ -56,20 +64,20 @@ function layout(rows: readonly Cell[][]): string[] {
 }
 
 /** The statement on one line: white space collapsed, cut to STATEMENT_WIDTH cells. */
-function summary(statement: ExplainStatement): string {
+export function summary(statement: ExplainStatement, ellipsis = "…"): string {
   const hidden = statement.hiddenIn;
   const prefix = !hidden ? "" : hidden.kind === "do" ? "(in DO) " : hidden.kind === "execute" ? "(in EXECUTE) " : `(called on line ${hidden.runByLine}) `;
   const text = prefix + sanitize(statement.text).replace(/\s+/g, " ").replace(/\( /g, "(").replace(/ \)/g, ")").trim();
   if (displayWidth(text) <= STATEMENT_WIDTH) return text;
   let cut = "";
   for (const ch of text) {
-    if (displayWidth(cut + ch) > STATEMENT_WIDTH - 1) break;
+    if (displayWidth(cut + ch) > STATEMENT_WIDTH - displayWidth(ellipsis)) break;
     cut += ch;
   }
-  return `${cut.trimEnd()}…`;
+  return `${cut.trimEnd()}${ellipsis}`;
 }
 
-function heldUntilText(held: HeldUntil): string {
+export function heldUntilText(held: HeldUntil): string {
   switch (held.kind) {
     case "statement":
       return "end of statement";
@@ -86,20 +94,11 @@ function heldUntilText(held: HeldUntil): string {
   }
 }
 
-function relationText(lock: { relation: string; kind: ExplainLock["kind"] }): string {
-  switch (lock.kind) {
-    case "table":
-      return lock.relation;
-    case "index":
-      return `${lock.relation} (index)`;
-    case "table-of-index":
-      return `table of ${lock.relation}`;
-    case "indexes-of-table":
-      return `indexes of ${lock.relation}`;
-  }
+export function relationText(lock: { relation: string; kind: ExplainLock["kind"] }): string {
+  return relationLabel(lock.relation, lock.kind);
 }
 
-function blocksText(lock: { blocksReads: boolean; blocksWrites: boolean; new: boolean }): string {
+export function blocksText(lock: { blocksReads: boolean; blocksWrites: boolean; new: boolean }): string {
   if (lock.new) return "none (new)";
   if (lock.blocksReads && lock.blocksWrites) return "reads, writes";
   if (lock.blocksWrites) return "writes";
@@ -118,10 +117,10 @@ function effectPaint(effect: ExplainStatement["effect"], c: Colors): Paint | und
 
 const HEADER = ["Line", "Statement", "Tx", "Work", "Relation", "Lock", "Blocks", "Held until"];
 
-function statementRows(statement: ExplainStatement, c: Colors): Cell[][] {
+function statementRows(statement: ExplainStatement, c: Colors, ellipsis: string): Cell[][] {
   const head: Cell[] = [
     { text: String(statement.line), alignRight: true },
-    { text: summary(statement) },
+    { text: summary(statement, ellipsis) },
     { text: statement.transaction ? `T${statement.transaction.id}` : "-", paint: c.dim },
     { text: statement.effect, ...(effectPaint(statement.effect, c) ? { paint: effectPaint(statement.effect, c)! } : {}) },
   ];
@@ -136,7 +135,7 @@ function statementRows(statement: ExplainStatement, c: Colors): Cell[][] {
   ]);
 }
 
-function transactionTitle(tx: ExplainTransactionSummary): string {
+export function transactionTitle(tx: ExplainTransactionSummary): string {
   if (tx.runByLine !== undefined) return `the DO block or call on line ${tx.runByLine} runs it as its own transaction (until it ends or its code commits)`;
   let start = "assumed (the migration tool's), from the first statement";
   if (tx.beginLine !== null) start = `BEGIN on line ${tx.beginLine}`;
@@ -146,7 +145,7 @@ function transactionTitle(tx: ExplainTransactionSummary): string {
   return `${start}, ${tx.kind === "explicit" ? "no COMMIT before the end of the file" : "committed after the last statement"}`;
 }
 
-function windowBlocks(w: LockWindow): string {
+export function windowBlocks(w: LockWindow): string {
   if (w.new) return "new table: nobody uses it yet";
   const reads = w.readsBlockedFromLine;
   const writes = w.writesBlockedFromLine;
@@ -158,7 +157,7 @@ function windowBlocks(w: LockWindow): string {
   return "blocks neither reads nor writes";
 }
 
-function windowLines(w: LockWindow): string {
+export function windowLines(w: LockWindow): string {
   if (!("line" in w.heldUntil)) return `line ${w.fromLine} to end of file`;
   return w.heldUntil.line === w.fromLine ? `line ${w.fromLine}` : `lines ${w.fromLine}-${w.heldUntil.line}`;
 }
@@ -185,12 +184,14 @@ function transactionLines(file: ExplainedFile, c: Colors): string[] {
   return out;
 }
 
-function fileBlock(file: ExplainedFile, c: Colors): string {
+function fileBlock(file: ExplainedFile, c: Colors, context: ExplainReporterContext): string {
   const out = [c.bold(sanitize(file.file))];
+  const unicode = context.unicode !== false;
   if (file.statements.length === 0) out.push("No statements.");
+  else if (context.timeline) out.push(...renderTimelineText(buildTimeline(file), { color: context.color, unicode }));
   else {
     const rows: Cell[][] = [HEADER.map((text) => ({ text, paint: c.bold })), []];
-    for (const statement of file.statements) rows.push(...statementRows(statement, c));
+    for (const statement of file.statements) rows.push(...statementRows(statement, c, unicode ? "…" : "..."));
     // The rule under the header is as wide as each column.
     const widths = HEADER.map((_, i) => Math.max(...rows.map((r) => displayWidth(r[i]?.text ?? ""))));
     rows[1] = widths.map((w) => ({ text: "-".repeat(w), paint: c.dim }));
@@ -206,7 +207,7 @@ function fileBlock(file: ExplainedFile, c: Colors): string {
 
 const explainText: ExplainReporter = (files, context) => {
   const c = createColors(context.color);
-  return files.length === 0 ? "" : `${files.map((f) => fileBlock(f, c)).join("\n\n")}\n`;
+  return files.length === 0 ? "" : `${files.map((f) => fileBlock(f, c, context)).join("\n\n")}\n`;
 };
 
 export default explainText;

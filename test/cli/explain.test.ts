@@ -357,7 +357,7 @@ describe("pgsafe explain (command line)", () => {
   });
 
   it.each([
-    [["explain", "m/1_ok.sql", "--format", "sarif"], 'Unknown format "sarif" for "pgsafe explain". Use one of: text, json.'],
+    [["explain", "m/1_ok.sql", "--format", "sarif"], 'Unknown format "sarif" for "pgsafe explain". Use one of: text, json, markdown.'],
     [["explain", "m/1_ok.sql", "--quiet"], 'Option --quiet does not apply to "pgsafe explain"'],
     [["explain", "m/1_ok.sql", "--include", "ban-truncate"], 'Option --include does not apply to "pgsafe explain"'],
     [["explain", "m/1_ok.sql", "--pg-version", "9"], "Unsupported PostgreSQL version 9"],
