@@ -156,6 +156,8 @@ async function toOptions(config: PgsafeConfig, configDir: string, cwd: string): 
   if (config.lockTimeoutSetByRunner !== undefined) options.lockTimeoutSetByRunner = config.lockTimeoutSetByRunner;
   if (config.statementTimeoutSetByRunner !== undefined) options.statementTimeoutSetByRunner = config.statementTimeoutSetByRunner;
   if (config.framework !== undefined) options.framework = config.framework;
+  if (config.preset !== undefined) options.preset = config.preset;
+  if (config.stats !== undefined) options.stats = resolve(configDir, config.stats);
   if (config.ignorePatterns && config.ignorePatterns.length > 0) options.ignorePatterns = await rebasePatterns(config.ignorePatterns, configDir, cwd);
   if (config.rules) {
     const severities: Record<string, SeverityName> = {};

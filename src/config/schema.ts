@@ -35,10 +35,14 @@ export interface PgsafeConfig {
   pgVersion?: number;
   assumeInTransaction?: boolean;
   framework?: FrameworkOption;
+  preset?: "recommended" | "strict";
   rules?: Record<string, RuleSetting>;
   ignorePatterns?: string[];
   lockTimeoutSetByRunner?: boolean;
   statementTimeoutSetByRunner?: boolean;
+  stats?: string;
+  /** `pgsafe trace`: SQL file of seed data (relative to the config file). */
+  seed?: string;
 }
 
 export type JsonSchema = Record<string, unknown>;
@@ -95,6 +99,11 @@ export function buildConfigSchema(rules: Record<string, RuleForSchema>): JsonSch
         enum: [...FRAMEWORKS],
         description: "The migration tool, which decides whether each file runs in a transaction (default auto: detected per file). Overridden by --framework.",
       },
+      preset: {
+        enum: ["recommended", "strict"],
+        description:
+          'The rule preset that "rules" applies on top of: "recommended" (default: each rule\'s default severity) or "strict" (every rule on; the rules that are off by default at "warn"). Overridden by --preset.',
+      },
       rules: {
         type: "object",
         description: 'Severity per rule id: "off", "warn" or "error", or ["error", { ...options }] for a rule with options. --include and --exclude override it.',
@@ -108,6 +117,18 @@ export function buildConfigSchema(rules: Record<string, RuleForSchema>): JsonSch
       },
       lockTimeoutSetByRunner: flag("The migration runner sets lock_timeout before it runs the migrations (default false)."),
       statementTimeoutSetByRunner: flag("The migration runner sets statement_timeout before it runs the migrations (default false)."),
+      stats: {
+        type: "string",
+        minLength: 1,
+        description:
+          "Table sizes written by `pgsafe stats` (a path relative to this file): findings on statements that scan or rewrite a known table say how many rows they touch, and their severity follows the table's size. Overridden by --stats.",
+      },
+      seed: {
+        type: "string",
+        minLength: 1,
+        description:
+          "`pgsafe trace`: a SQL file of seed data (a path relative to this file), run in the embedded database so that scans and failures on non-empty tables show up. Overridden by --seed.",
+      },
     },
     additionalProperties: false,
     definitions: {

@@ -36,7 +36,7 @@ describe("invalid values: exit 2, one line, file + JSON pointer + what is allowe
       "at /pgVersoin:",
       'unknown key "pgVersoin"',
       'did you mean "pgVersion"?',
-      "allowed keys: $schema, pgVersion, assumeInTransaction, framework, rules, ignorePatterns, lockTimeoutSetByRunner, statementTimeoutSetByRunner",
+      "allowed keys: $schema, pgVersion, assumeInTransaction, framework, preset, rules, ignorePatterns, lockTimeoutSetByRunner, statementTimeoutSetByRunner, stats",
     );
   });
 

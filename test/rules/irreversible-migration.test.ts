@@ -16,6 +16,8 @@ runRuleTests(ID, {
     { name: "a table created in the same up", code: goose("CREATE TABLE t (id int);\nDROP TABLE t;", "SELECT 1;") },
     { name: "text → varchar(n) fails on longer values instead of losing them", code: goose("CREATE TABLE t (a text);\nCOMMIT;\nALTER TABLE t ALTER COLUMN a TYPE varchar(3);", "ALTER TABLE t ALTER COLUMN a TYPE text;") },
     { name: "plain SQL of no tool", code: "ALTER TABLE users DROP COLUMN email;\n" },
+    { name: "liquibase: reversible changeset", code: "--liquibase formatted sql\n--changeset a:1\nALTER TABLE users ADD COLUMN phone text;\n--rollback ALTER TABLE users DROP COLUMN phone;\n" },
+    { name: "liquibase: rollback empty says there is none on purpose", code: "--liquibase formatted sql\n--changeset a:1\nALTER TABLE users DROP COLUMN email;\n--rollback empty\n" },
   ],
   invalid: [
     {
@@ -30,6 +32,11 @@ runRuleTests(ID, {
         { messageId: "dropTable", line: 2, column: 1, includes: ['rows of "app.Users"'] },
         { messageId: "dropTable", line: 2, column: 1, includes: ['rows of "audit"'] },
       ],
+    },
+    {
+      name: "liquibase: drop table with a multi-line rollback block that re-creates it",
+      code: "--liquibase formatted sql\n--changeset a:1\nALTER TABLE users ADD COLUMN phone text;\n--rollback ALTER TABLE users DROP COLUMN phone;\n--changeset a:2\nDROP TABLE audit_log;\n/* liquibase rollback\nCREATE TABLE audit_log (id bigint);\n*/\n",
+      errors: [{ messageId: "dropTable", line: 6, column: 1, includes: ['rows of "audit_log"', "the rollback of changeset `a:2`"] }],
     },
     {
       name: "dbmate: realistic contract migration",

@@ -77,5 +77,6 @@ export function mergeResults(results: readonly LintResult[], source: string): Li
     fixableWarningCount: count(1, true),
     source,
     statementCount: results.reduce((n, r) => n + r.statementCount, 0),
+    ...(results.some((r) => r.lockTimelines) ? { lockTimelines: results.flatMap((r) => r.lockTimelines ?? []) } : {}),
   };
 }

@@ -4,7 +4,7 @@
  */
 
 /** The migration tools pgsafe knows. */
-export const FRAMEWORK_NAMES = ["goose", "dbmate", "golang-migrate", "flyway", "prisma", "sqitch", "sql-migrate", "django", "alembic"] as const;
+export const FRAMEWORK_NAMES = ["goose", "dbmate", "golang-migrate", "flyway", "prisma", "sqitch", "sql-migrate", "django", "alembic", "liquibase"] as const;
 export type FrameworkName = (typeof FRAMEWORK_NAMES)[number];
 
 /** Values of the `framework` option and of `--framework`: a tool, `auto` (detect per file) or `none` (plain psql). */
@@ -42,6 +42,13 @@ export interface MigrationSection {
    * `StatementEnd`): linted as if the line held a `;`, so the next statement parses on its own.
    */
   statementEnds?: [number, number][];
+  /**
+   * For an up migration whose down the tool declares itself rather than as the next section of
+   * the file (Liquibase's changesets): the down, or null when the migration says it has none on
+   * purpose (`--rollback not required`), which require-down-migration and irreversible-migration
+   * then accept.
+   */
+  declaredDown?: DownMigration | null;
 }
 
 /** The tool that runs a file and the migrations the file holds. */
