@@ -60,7 +60,6 @@ export default {
           return proof && (proof.kind === "not-null" || pgVersion >= 12) ? proof : undefined;
         };
         alter.actions.forEach(({ cmd, range }) => {
-          const loc = sourceCode.locOf(range());
           const constraint = addedConstraint(cmd);
           if (constraint?.contype === "CONSTR_PRIMARY" && !constraint.indexname) {
             const columns = stringList(constraint.keys);
@@ -68,7 +67,7 @@ export default {
             const unproven = columns.filter((c) => !proven(c));
             const scan = unproven.length > 0 ? `, and scans "${table.label}" for NULLs in ${columnLabels(unproven)} unless already NOT NULL` : "";
             context.report({
-              loc,
+              loc: sourceCode.locOf(range()),
               messageId: "addPrimaryKey",
               data: { table: table.label, columns: columnLabels(columns), constraint: `"${name}"`, scan },
               help: safeSteps(table, name, columns, stringList(constraint.including), pgVersion, transaction, proven),
@@ -79,7 +78,7 @@ export default {
           if (column && columnConstraints(column).some((c) => c.contype === "CONSTR_PRIMARY")) {
             const colname = String(column.colname);
             context.report({
-              loc,
+              loc: sourceCode.locOf(range()),
               messageId: "columnPrimaryKey",
               data: { table: table.label, column: colname },
               help: [

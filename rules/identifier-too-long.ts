@@ -12,6 +12,21 @@ import type { PgRuleDefinition } from "../src/types.js";
  * over 63 bytes is an error, not a truncation.
  * https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS
  */
+/**
+ * An identifier over 63 bytes is a run of at least 16 identifier characters (4 bytes each at
+ * most), or 16 characters between double quotes (where `""` is one quote), of more than 63 bytes.
+ * A statement without such a run cannot hold one, and its tokens need not be scanned. (The `u`
+ * flag counts code points; a `U&"..."` identifier is always scanned, its escapes are decoded then.)
+ */
+const LONG_RUN = /[\p{L}\p{N}_$\u{80}-\u{10FFFF}]{16,}|"(?:[^"]|""){16,}|[uU]&"/gu;
+
+function mayHoldLongIdentifier(text: string): boolean {
+  for (const [run] of text.matchAll(LONG_RUN)) {
+    if (run.endsWith('&"') || byteLength(run) > MAX_IDENTIFIER_BYTES) return true;
+  }
+  return false;
+}
+
 export default {
   meta: {
     type: "problem",
@@ -35,6 +50,7 @@ export default {
         // Collisions are only visible across the file: two long names that truncate alike.
         const seen = new Map<string, string>();
         for (const statement of sourceCode.parsed.statements) {
+          if (!mayHoldLongIdentifier(statement.text)) continue;
           for (const { token, name } of writtenIdentifiers(sourceCode, statement)) {
             const bytes = byteLength(name);
             if (bytes <= MAX_IDENTIFIER_BYTES) continue;

@@ -47,11 +47,14 @@ export default {
         const { table } = alter;
         const relation = `${stmt.objtype === "OBJECT_MATVIEW" ? "materialized view" : "table"} "${table.label}"`;
         alter.actions.forEach(({ cmd, range }) => {
-          const loc = sourceCode.locOf(range());
-          const command = sourceCode.text.slice(...range());
-          const statement = `  ALTER ${stmt.objtype === "OBJECT_MATVIEW" ? "MATERIALIZED VIEW" : "TABLE"} ${table.sql} ${command};`;
+          // Where the command is written is looked up only for a finding.
+          const at = (): { loc: ReturnType<typeof sourceCode.locOf>; statement: string } => ({
+            loc: sourceCode.locOf(range()),
+            statement: `  ALTER ${stmt.objtype === "OBJECT_MATVIEW" ? "MATERIALIZED VIEW" : "TABLE"} ${table.sql} ${sourceCode.text.slice(...range())};`,
+          });
           if (cmd.subtype === "AT_SetTableSpace") {
             const tablespace = String(cmd.name);
+            const { loc, statement } = at();
             context.report({
               loc,
               messageId: "moveTablespace",
@@ -69,6 +72,7 @@ export default {
           }
           const action = REWRITES[String(cmd.subtype)];
           if (!action) return;
+          const { loc, statement } = at();
           context.report({
             loc,
             messageId: "rewrite",

@@ -42,10 +42,17 @@ export function makeRelation(schema: string | undefined, name: string): Relation
   };
 }
 
-/** A RangeVar (`relation` fields) as a RelationRef. */
+const fromRangeVar = new WeakMap<AstObject, RelationRef>();
+
+/** A RangeVar (`relation` fields) as a RelationRef (the same object each time: many rules ask). */
 export function relationFromRangeVar(rangeVar: AstObject | undefined): RelationRef | undefined {
   if (!rangeVar || typeof rangeVar.relname !== "string") return undefined;
-  return makeRelation(typeof rangeVar.schemaname === "string" ? rangeVar.schemaname : undefined, rangeVar.relname);
+  let relation = fromRangeVar.get(rangeVar);
+  if (!relation) {
+    relation = makeRelation(typeof rangeVar.schemaname === "string" ? rangeVar.schemaname : undefined, rangeVar.relname);
+    fromRangeVar.set(rangeVar, relation);
+  }
+  return relation;
 }
 
 /** A qualified name given as a list of String nodes (`DROP TABLE a.b`, `DROP INDEX i`). */

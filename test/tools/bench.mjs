@@ -1,129 +1,206 @@
 #!/usr/bin/env node
 /**
- * Benchmark: lints ../shared/corpus/real-world with the built code (dist/), run by `npm run bench`
- * (which builds first). Not part of `npm test`.
+ * Benchmark, run by `npm run bench` (which builds first); not part of `npm test`.
  *
- *   1. in-process: import dist/src/index.js, lintFiles(corpus); the first (cold) run and the best of
- *      three warm runs;
- *   2. child process: `node dist/src/cli/main.js <corpus> --format json --output-file <tmp>`, as a
- *      user runs it (its CPU time and peak RSS are recorded by a preloaded module at exit);
- *   3. cold start on one small file (median of several runs), and `--version` for comparison.
+ *   1. The corpus (../shared/corpus/real-world by default): pgsafe and Squawk (squawk-cli, a
+ *      devDependency) lint the same files, in alternating runs, as users run them (`pgsafe DIR
+ *      --format json`, `squawk 'DIR/**\/*.sql' --reporter json`, output discarded). For each tool:
+ *      wall time, CPU time (user + system) and peak RSS, median of N pairs, and the ratio
+ *      pgsafe / Squawk.
+ *   2. Cold start on one small file (the pre-commit case), median of several runs, and
+ *      `pgsafe --version` for the cost of starting Node itself.
+ *   3. Growth: the corpus ten times over (hard links in a temporary folder, each copy a separate
+ *      migration folder), to show how the cost grows.
  *
- * Prints files/s, statements/s, wall time, CPU time and peak RSS for each.
+ * CPU time and peak RSS come from GNU time (/usr/bin/time); without it only wall times are shown.
+ *
+ *   node test/tools/bench.mjs [--corpus DIR] [--pairs N] [--no-scale] [--json FILE]
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { spawn, spawnSync } from "node:child_process";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const CORPUS = process.argv[2] ?? join(ROOT, "..", "shared", "corpus", "real-world");
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
+};
+const CORPUS = value("--corpus", join(ROOT, "..", "shared", "corpus", "real-world"));
+const PAIRS = Number(value("--pairs", "5"));
+const JSON_OUT = value("--json", undefined);
 const BIN = join(ROOT, "dist", "src", "cli", "main.js");
-const API = join(ROOT, "dist", "src", "index.js");
+const SQUAWK = join(ROOT, "node_modules", ".bin", "squawk");
 const SMALL = join(ROOT, "fixtures", "examples", "0005_index_orders_status.sql");
+const TIME = "/usr/bin/time";
 
-if (!existsSync(BIN) || !existsSync(API)) {
+if (!existsSync(BIN)) {
   console.error("bench: dist/ is missing. Run `npm run bench` (it builds first) or `npm run build`.");
   process.exit(2);
 }
 if (!existsSync(CORPUS)) {
-  console.error(`bench: the corpus ${CORPUS} is missing. Pass a folder of migrations: node test/tools/bench.mjs DIR`);
+  console.error(`bench: the corpus ${CORPUS} is missing. Pass a folder of migrations: node test/tools/bench.mjs --corpus DIR`);
   process.exit(2);
 }
+const haveSquawk = existsSync(SQUAWK);
+const haveTime = spawnSync(TIME, ["-f", "%e", "true"]).status === 0;
 
 const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const mb = (kb) => `${fmt(kb / 1024, 0)} MB`;
-const ms = (x) => `${fmt(x, x < 100 ? 1 : 0)} ms`;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
-function row(label, { files, statements, wallMs, cpuMs, rssKb }) {
-  const perSec = (n) => fmt((n / wallMs) * 1000, 0);
-  const parts = [`${label.padEnd(26)}`, `wall ${ms(wallMs).padStart(9)}`, `cpu ${ms(cpuMs).padStart(9)}`, `peak RSS ${mb(rssKb).padStart(7)}`];
-  if (files !== undefined) parts.push(`${perSec(files).padStart(7)} files/s`);
-  if (statements !== undefined) parts.push(`${perSec(statements).padStart(8)} statements/s`);
-  console.log(parts.join("  "));
-}
-
-// ---- 1. in-process -------------------------------------------------------------------------
-const importStart = performance.now();
-const api = await import(pathToFileURL(API).href);
-const importMs = performance.now() - importStart;
-
-async function inProcess() {
-  const cpu = process.cpuUsage();
-  const start = performance.now();
-  const results = await api.lintFiles([CORPUS]);
-  const wallMs = performance.now() - start;
-  const used = process.cpuUsage(cpu);
-  return {
-    files: results.length,
-    statements: results.reduce((n, r) => n + r.statementCount, 0),
-    findings: results.reduce((n, r) => n + r.messages.length, 0),
-    wallMs,
-    cpuMs: (used.user + used.system) / 1000,
-    rssKb: process.resourceUsage().maxRSS,
-  };
-}
-
-const cold = await inProcess();
-const warmRuns = [];
-for (let i = 0; i < 3; i++) warmRuns.push(await inProcess());
-const warm = warmRuns.reduce((best, r) => (r.wallMs < best.wallMs ? r : best));
-
-// ---- 2. child process ------------------------------------------------------------------------
-const scratch = mkdtempSync(join(tmpdir(), "pgsafe-bench-"));
-const preload = join(scratch, "usage.mjs");
-writeFileSync(
-  preload,
-  [
-    'import { writeFileSync } from "node:fs";',
-    "const start = performance.now();",
-    'process.on("exit", () => {',
-    "  const u = process.resourceUsage();",
-    "  writeFileSync(process.env.PGSAFE_BENCH_STATS, JSON.stringify({ cpuMs: (u.userCPUTime + u.systemCPUTime) / 1000, rssKb: u.maxRSS, insideMs: performance.now() - start }));",
-    "});",
-  ].join("\n"),
-);
-
-function child(args) {
-  const stats = join(scratch, "stats.json");
-  rmSync(stats, { force: true });
-  const start = performance.now();
-  const r = spawnSync(process.execPath, ["--import", pathToFileURL(preload).href, BIN, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, PGSAFE_BENCH_STATS: stats, NO_COLOR: "1" },
+/**
+ * Runs a command with its output discarded; resolves to wall ms and, with GNU time, CPU ms and
+ * peak RSS (KB) of the process and its threads.
+ */
+function run(command, commandArgs, cwd = ROOT) {
+  return new Promise((resolvePromise, reject) => {
+    const statsFile = join(scratch, `time-${process.hrtime.bigint()}.txt`);
+    const argv = haveTime ? [TIME, ["-f", "%e %U %S %M", "-o", statsFile, command, ...commandArgs]] : [command, commandArgs];
+    const start = performance.now();
+    const child = spawn(argv[0], argv[1], { cwd, stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallMs = performance.now() - start;
+      if (code !== 0 && code !== 1) {
+        reject(new Error(`${command} ${commandArgs.slice(0, 3).join(" ")} exited ${code}: ${stderr.slice(0, 500)}`));
+        return;
+      }
+      const out = { wallMs };
+      if (haveTime) {
+        const [, user, system, maxKb] = readFileSync(statsFile, "utf8").trim().split(/\s+/).slice(-4).map(Number);
+        Object.assign(out, { cpuMs: (user + system) * 1000, rssKb: maxKb });
+        rmSync(statsFile, { force: true });
+      }
+      resolvePromise(out);
+    });
   });
-  const wallMs = performance.now() - start;
-  if (r.status !== 0 && r.status !== 1) throw new Error(`pgsafe ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  return { wallMs, ...JSON.parse(readFileSync(stats, "utf8")) };
 }
 
-const report = join(scratch, "report.json");
-const childRun = child([CORPUS, "--format", "json", "--output-file", report]);
-const childFiles = JSON.parse(readFileSync(report, "utf8")).length;
-const childText = child([CORPUS, "--output-file", join(scratch, "report.txt")]);
+const pgsafeCorpus = (dir) => [process.execPath, [BIN, dir, "--format", "json", "--no-config"]];
+const squawkCorpus = (dir) => [SQUAWK, [`${dir}/**/*.sql`, "--reporter", "json"]];
 
-// ---- 3. cold start ---------------------------------------------------------------------------
-const smallRuns = Array.from({ length: 7 }, () => child([SMALL]));
-const versionRuns = Array.from({ length: 7 }, () => child(["--version"]));
-const pick = (runs) => ({ wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)), rssKb: median(runs.map((r) => r.rssKb)) });
+function summary(runs) {
+  const pick = (k) => (runs[0][k] === undefined ? undefined : median(runs.map((r) => r[k])));
+  return { wallMs: pick("wallMs"), cpuMs: pick("cpuMs"), rssKb: pick("rssKb"), runs: runs.length };
+}
 
-rmSync(scratch, { recursive: true, force: true });
+function line(label, s, extra = "") {
+  const parts = [label.padEnd(30), `wall ${fmt(s.wallMs)} ms`.padStart(15)];
+  if (s.cpuMs !== undefined) parts.push(`cpu ${fmt(s.cpuMs)} ms`.padStart(14), `peak RSS ${fmt(s.rssKb / 1024)} MB`.padStart(16));
+  console.log(parts.join("  ") + extra);
+}
 
-// ---- report ------------------------------------------------------------------------------------
-console.log(`pgsafe bench: ${CORPUS}`);
-console.log(`${fmt(cold.files)} files, ${fmt(cold.statements)} statements, ${fmt(cold.findings)} findings; node ${process.version}, ${process.platform}/${process.arch}`);
-console.log("");
-console.log(`import dist/src/index.js   ${ms(importMs)} (parser WebAssembly and rules)`);
-row("in-process, first run", cold);
-row("in-process, best of 3", warm);
-if (childFiles !== cold.files) console.log(`(child process reported ${childFiles} files)`);
-row("child process, json", { ...childRun, files: childFiles, statements: cold.statements });
-row("child process, text", { ...childText, files: childFiles, statements: cold.statements });
-row("cold start, one file", pick(smallRuns));
-row("cold start, --version", pick(versionRuns));
-console.log("");
-console.log("wall/cpu/RSS for child processes are the whole process (node start-up included); cold starts are medians of 7 runs.");
+function sqlFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules" || entry.name === ".git") continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sqlFiles(path));
+    else if (entry.name.endsWith(".sql")) out.push(path);
+  }
+  return out;
+}
+
+/** The corpus `times` times over, as hard links (copies where links are not possible). */
+function scaledCorpus(times) {
+  const target = join(scratch, `corpus-x${times}`);
+  const files = sqlFiles(CORPUS);
+  for (let copy = 0; copy < times; copy++) {
+    for (const file of files) {
+      const to = join(target, `copy-${copy}`, relative(CORPUS, file));
+      mkdirSync(dirname(to), { recursive: true });
+      try {
+        linkSync(file, to);
+      } catch {
+        copyFileSync(file, to);
+      }
+    }
+  }
+  return { dir: target, files: files.length * times, bytes: files.reduce((n, f) => n + statSync(f).size, 0) * times };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), "pgsafe-bench-"));
+const results = { machine: {}, corpus: {}, coldStart: {}, scale: {} };
+try {
+  const files = sqlFiles(CORPUS);
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  const squawkVersion = haveSquawk ? spawnSync(SQUAWK, ["--version"], { encoding: "utf8" }).stdout.trim() : "not installed";
+  const pgsafeVersion = spawnSync(process.execPath, [BIN, "--version"], { encoding: "utf8" }).stdout.trim();
+  results.machine = { node: process.version, platform: `${process.platform}/${process.arch}`, cpus: cpus().length, cpu: cpus()[0]?.model, memoryGB: Math.round(totalmem() / 2 ** 30), pgsafe: pgsafeVersion, squawk: squawkVersion };
+  console.log(`pgsafe ${pgsafeVersion} vs ${squawkVersion}; node ${process.version}, ${results.machine.platform}, ${results.machine.cpus} CPUs (${results.machine.cpu})`);
+  console.log(`corpus: ${CORPUS}: ${fmt(files.length)} files, ${fmt(bytes / 2 ** 20, 1)} MB`);
+  if (!haveTime) console.log("(GNU time not found at /usr/bin/time: wall times only)");
+  console.log("");
+
+  // ---- 1. corpus, alternating pairs -------------------------------------------------------------
+  // One warm-up run each, so that both read the files from the page cache.
+  await run(...pgsafeCorpus(CORPUS));
+  if (haveSquawk) await run(...squawkCorpus(CORPUS));
+  const pgsafeRuns = [];
+  const squawkRuns = [];
+  for (let i = 0; i < PAIRS; i++) {
+    // Alternate which tool goes first, so that neither always runs on a cooler machine.
+    const order = i % 2 === 0 ? ["pgsafe", "squawk"] : ["squawk", "pgsafe"];
+    for (const tool of order) {
+      if (tool === "pgsafe") pgsafeRuns.push(await run(...pgsafeCorpus(CORPUS)));
+      else if (haveSquawk) squawkRuns.push(await run(...squawkCorpus(CORPUS)));
+    }
+  }
+  const pg = summary(pgsafeRuns);
+  results.corpus = { files: files.length, bytes, pairs: PAIRS, pgsafe: pg };
+  line(`corpus: pgsafe (median of ${PAIRS})`, pg, `  ${fmt((files.length / pg.wallMs) * 1000)} files/s`);
+  if (haveSquawk) {
+    const sq = summary(squawkRuns);
+    results.corpus.squawk = sq;
+    results.corpus.ratio = pg.wallMs / sq.wallMs;
+    line(`corpus: squawk (median of ${PAIRS})`, sq, `  ${fmt((files.length / sq.wallMs) * 1000)} files/s`);
+    const perPair = pgsafeRuns.map((r, i) => r.wallMs / squawkRuns[i].wallMs);
+    results.corpus.ratioPerPair = perPair;
+    console.log(`ratio pgsafe/squawk (wall): ${fmt(results.corpus.ratio, 2)}  (per pair: ${perPair.map((r) => fmt(r, 2)).join(", ")})`);
+    if (pg.cpuMs !== undefined) console.log(`ratio pgsafe/squawk (cpu):  ${fmt(pg.cpuMs / sq.cpuMs, 2)}`);
+  }
+  console.log("");
+
+  // ---- 2. cold start -------------------------------------------------------------------------
+  const small = [];
+  const version = [];
+  const squawkSmall = [];
+  for (let i = 0; i < 9; i++) {
+    small.push(await run(process.execPath, [BIN, SMALL, "--no-config"]));
+    version.push(await run(process.execPath, [BIN, "--version"]));
+    if (haveSquawk) squawkSmall.push(await run(SQUAWK, [SMALL]));
+  }
+  results.coldStart = { pgsafeOneFile: summary(small), pgsafeVersion: summary(version), ...(haveSquawk ? { squawkOneFile: summary(squawkSmall) } : {}) };
+  line("cold start: pgsafe, one file", results.coldStart.pgsafeOneFile);
+  line("cold start: pgsafe --version", results.coldStart.pgsafeVersion);
+  if (haveSquawk) line("cold start: squawk, one file", results.coldStart.squawkOneFile);
+  console.log("");
+
+  // ---- 3. growth -------------------------------------------------------------------------------
+  if (!flag("--no-scale")) {
+    const scaled = scaledCorpus(10);
+    const pgScaled = summary([await run(...pgsafeCorpus(scaled.dir)), await run(...pgsafeCorpus(scaled.dir)), await run(...pgsafeCorpus(scaled.dir))]);
+    results.scale = { times: 10, files: scaled.files, bytes: scaled.bytes, pgsafe: pgScaled, growth: pgScaled.wallMs / pg.wallMs };
+    line(`10x corpus: pgsafe (${fmt(scaled.files)} files)`, pgScaled, `  ${fmt(results.scale.growth, 1)}x the time of 1x`);
+    if (haveSquawk) {
+      const sqScaled = summary([await run(...squawkCorpus(scaled.dir)), await run(...squawkCorpus(scaled.dir)), await run(...squawkCorpus(scaled.dir))]);
+      results.scale.squawk = sqScaled;
+      line(`10x corpus: squawk`, sqScaled, `  ${fmt(sqScaled.wallMs / results.corpus.squawk.wallMs, 1)}x the time of 1x`);
+    }
+    console.log("");
+  }
+  console.log("Medians; each run is a whole process as users start it (Node start-up included), output discarded.");
+  if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(results, null, 2)}\n`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,6 +1,6 @@
 /**
  * Where each up migration's down migration is: a section of the same file (goose, dbmate,
- * sql-migrate) or a file next to it (golang-migrate, Flyway undo, sqitch revert). File pairs are
+ * sql-migrate, Liquibase's rollbacks, declared per section) or a file next to it (golang-migrate, Flyway undo, sqitch revert). File pairs are
  * only decided for a file read from disk: the directory is listed once per file.
  */
 import { existsSync, readdirSync } from "node:fs";
@@ -59,17 +59,32 @@ function siblingDown(tool: FrameworkName, path: string): DownMigration | undefin
 /** The role of each section of a file of `tool`, in the order of `sections`. */
 export function migrationRoles(tool: FrameworkName, sections: readonly MigrationSection[], file: MigrationFile): MigrationRole[] {
   const marker = DOWN_SECTION[tool];
-  const onDisk = file.path !== undefined && existsSync(file.path);
   return sections.map((section, i) => {
     const role: MigrationRole = { tool, direction: section.direction, at: section.ranges[0]?.[0] ?? 0 };
     if (section.direction !== "up") return role;
+    if (section.declaredDown !== undefined) return section.declaredDown ? { ...role, down: section.declaredDown } : role;
     if (marker) {
-      const nextUp = sections.findIndex((s, j) => j > i && s.direction === "up");
-      const down = sections.slice(i + 1, nextUp === -1 ? undefined : nextUp).find((s) => s.direction === "down");
-      const exists = down !== undefined && holdsSql(file.text, down.ranges);
-      return { ...role, down: { exists, name: `the ${marker}`, missing: down ? `its ${marker} is empty` : `the file has no ${marker}` } };
+      return withLazyDown(role, () => {
+        const nextUp = sections.findIndex((s, j) => j > i && s.direction === "up");
+        const down = sections.slice(i + 1, nextUp === -1 ? undefined : nextUp).find((s) => s.direction === "down");
+        const exists = down !== undefined && holdsSql(file.text, down.ranges);
+        return { exists, name: `the ${marker}`, missing: down ? `its ${marker} is empty` : `the file has no ${marker}` };
+      });
     }
-    const down = onDisk && file.path ? siblingDown(tool, file.path) : undefined;
-    return down ? { ...role, down } : role;
+    return withLazyDown(role, () => (file.path !== undefined && existsSync(file.path) ? siblingDown(tool, file.path) : undefined));
   });
+}
+
+/**
+ * Sets `role.down`, found on first use: only the rollback rules (off by default) read it, and
+ * finding a sibling file costs a directory listing per migration.
+ */
+function withLazyDown(role: MigrationRole, find: () => DownMigration | undefined): MigrationRole {
+  let found: { down: DownMigration | undefined } | undefined;
+  Object.defineProperty(role, "down", {
+    enumerable: true,
+    configurable: true,
+    get: () => (found ??= { down: find() }).down,
+  });
+  return role;
 }
