@@ -14,18 +14,28 @@ import { realpathSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { rules, type RuleId } from "../rules/index.js";
 import type { MigrationOptions } from "./analysis/context.js";
-import { SchemaModel } from "./analysis/schema.js";
+import { SchemaModel, type KnownSchema } from "./analysis/schema.js";
 import { changedFiles } from "./cli/changed.js";
 import { discoverFiles } from "./cli/discover.js";
 import { closest, PgsafeUsageError } from "./cli/errors.js";
+import { assignLanes, migrationChains } from "./engine/chains.js";
+import { fixText } from "./engine/fixes.js";
+import { runLaneOnWorker, threadCount, workerScript, type LaneTask } from "./engine/pool.js";
 import { lintSource, type RuleRegistry } from "./engine/linter.js";
 import { FRAMEWORK_OPTIONS, lintMigration, type FrameworkOption } from "./analysis/frameworks/index.js";
-import { resolveSeverities, UnknownRuleError } from "./engine/severities.js";
+import { PRESET_NAMES, resolveSeverities, UnknownRuleError, type PresetName } from "./engine/severities.js";
 import type { ParsedSql } from "./parser/parse.js";
-import type { LintResult, SeverityName } from "./types.js";
-import { readSqlFile } from "./sql-file.js";
+import type { LintMessage, LintResult, SeverityName } from "./types.js";
+import { readSqlFile, readSqlSource, type EncodingIssue } from "./sql-file.js";
+import { statsAdjuster } from "./stats/apply.js";
+import { loadStats, validateStats } from "./stats/load.js";
+import type { StatsThresholds, TableStats } from "./stats/types.js";
 
 export { rules, type RuleId } from "../rules/index.js";
+export { presetSeverities, PRESET_NAMES, type PresetName } from "./engine/severities.js";
+export { collectStats, type Queryable } from "./stats/collect.js";
+export { loadStats } from "./stats/load.js";
+export { DEFAULT_THRESHOLDS as DEFAULT_STATS_THRESHOLDS, type StatsThresholds, type TableSize, type TableStats } from "./stats/types.js";
 export { PgsafeUsageError } from "./cli/errors.js";
 export type { KnownConstraint, KnownSchema, KnownTable, SchemaIndex } from "./analysis/schema.js";
 export {
@@ -97,17 +107,46 @@ export interface PgsafeOptions {
   include?: readonly string[];
   /** Rules to turn off. */
   exclude?: readonly string[];
+  /**
+   * The rule preset the other settings apply on top of: "recommended" (default: each rule's default
+   * severity) or "strict" (every rule on; opt-in rules at "warn"). `rules`, `include` and `exclude` override it.
+   */
+  preset?: PresetName;
   /** Severity per rule id, e.g. from a config file (`include` / `exclude` override it). */
   rules?: Record<string, SeverityName>;
   /** Options per rule id, e.g. `{ "require-lock-timeout": [{ max: "5s" }] }` (as ESLint's `["error", { ... }]` without the severity). */
   ruleOptions?: Record<string, unknown[]>;
   /** Directory that relative paths are resolved against (default: process.cwd()). */
   cwd?: string;
+  /**
+   * Table sizes (docs/stats.md): the path of a file written by `pgsafe stats` (relative to `cwd`),
+   * or its contents. Findings of locking rules on statements that scan or rewrite a listed table say
+   * how many rows they touch, and their severity follows the table's size. Without it nothing changes.
+   */
+  stats?: string | TableStats;
+  /** When table sizes raise or lower a severity (default: small < 10,000 rows and < 100 MB; large ≥ 1,000,000 rows or ≥ 1 GB). */
+  statsThresholds?: Partial<StatsThresholds>;
+  /**
+   * Attach `lockTimelines` (src/timeline.ts) to the result of each file with findings that holds a
+   * lock blocking reads or writes across more than one statement; the text report draws it. Default false.
+   */
+  lockTimeline?: boolean;
 }
 
 export interface LintTextOptions extends PgsafeOptions {
   /** The file name to report (resolved against `cwd`; a name in angle brackets such as "<stdin>" is kept as is); default "<text>". */
   filePath?: string;
+  /**
+   * Apply the rules' fixes (lint, fix, lint again, up to 10 passes as ESLint does): the result gets
+   * `output` (the fixed text) when a fix changed it, and its messages are what is left.
+   */
+  fix?: boolean;
+  /**
+   * The known schema before this text: what the migrations applied before it left, from
+   * `replaySchema` (an editor lints its unsaved buffer with the schema of the files before it).
+   * Default: none, the text is linted on its own.
+   */
+  knownSchema?: KnownSchema;
 }
 
 export interface LintFilesOptions extends PgsafeOptions {
@@ -126,6 +165,17 @@ export interface LintFilesOptions extends PgsafeOptions {
    * after it.
    */
   changedSince?: string;
+  /**
+   * Apply the rules' fixes to each file's text, as `lintText` does: a result gets `output` when a
+   * fix changed its file. No file is written (the CLI's `--fix` writes them).
+   */
+  fix?: boolean;
+  /**
+   * Threads to lint on: 1 lints on the calling thread only; undefined or 0 decides from the CPUs
+   * when the run has many files. Migration folders are split across the threads; results do not
+   * depend on it.
+   */
+  jobs?: number;
 }
 
 /** Each rule's default severity, by rule id. */
@@ -138,7 +188,11 @@ export function defaultSeverities(): Record<RuleId, SeverityName> {
 /** The enabled rules and their severity (1 warn, 2 error) for these options. */
 export function effectiveSeverities(options: PgsafeOptions = {}): Record<string, 1 | 2> {
   try {
+    if (options.preset !== undefined && !(PRESET_NAMES as readonly string[]).includes(options.preset)) {
+      throw new PgsafeUsageError(`Unknown preset "${String(options.preset)}". Use one of: ${PRESET_NAMES.join(", ")}.`);
+    }
     return resolveSeverities(rules as RuleRegistry, {
+      ...(options.preset ? { preset: options.preset } : {}),
       ...(options.include ? { include: options.include } : {}),
       ...(options.exclude ? { exclude: options.exclude } : {}),
       ...(options.rules ? { rules: options.rules } : {}),
@@ -183,6 +237,8 @@ function prepare(options: PgsafeOptions): (text: string, filePath: string, run?:
   const migration = migrationOptions(options);
   const cwd = resolve(options.cwd ?? process.cwd());
   const ruleOptions = options.ruleOptions ? { ruleOptions: options.ruleOptions } : {};
+  const stats = options.stats === undefined ? undefined : typeof options.stats === "string" ? loadStats(resolve(cwd, options.stats), options.stats) : validateStats(options.stats, "the stats option");
+  const adjust = stats ? { adjustMessage: statsAdjuster(stats, rules as RuleRegistry, options.statsThresholds) } : {};
   const framework = options.framework ?? "auto";
   if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(framework)) {
     const guess = closest(String(framework), FRAMEWORK_OPTIONS);
@@ -205,6 +261,8 @@ function prepare(options: PgsafeOptions): (text: string, filePath: string, run?:
         cwd,
         ...ruleOptions,
         ...(run.onUpParsed && up ? { onParsed: run.onUpParsed } : {}),
+        ...adjust,
+        ...(options.lockTimeline ? { lockTimeline: true } : {}),
       });
     });
 }
@@ -214,39 +272,154 @@ export function lintText(text: string, options: LintTextOptions = {}): LintResul
   const cwd = resolve(options.cwd ?? process.cwd());
   const name = options.filePath;
   const filePath = !name ? "<text>" : /^<.*>$/.test(name) ? name : resolve(cwd, name);
-  return prepare(options)(text, filePath);
+  const prepared = prepare(options);
+  const run = options.knownSchema ? { migration: { schema: options.knownSchema } } : {};
+  const lint = (current: string): LintResult => prepared(current, filePath, run);
+  if (!options.fix) return lint(text);
+  const { result, output } = fixText(text, lint);
+  return output === undefined ? result : { ...result, output };
+}
+
+/**
+ * The known schema that migration files leave, replayed in the order given, for `lintText`'s
+ * `knownSchema` option. As in `lintFiles`, only up migrations feed it (down files and down sections do
+ * not). `read` gives a file's text (default: the file on disk).
+ *
+ *   const before = replaySchema(["db/001_users.sql", "db/002_orders.sql"]);
+ *   lintText(unsavedText, { filePath: "db/003_index.sql", knownSchema: before });
+ */
+export function replaySchema(files: readonly string[], options: PgsafeOptions & { read?: (file: string) => string } = {}): KnownSchema {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const lint = prepare(options);
+  const model = new SchemaModel();
+  for (const file of files) {
+    if (DOWN_FILE.test(file)) continue;
+    const text = options.read ? options.read(file) : readSqlFile(file, displayPath(file, cwd));
+    lint(text, file, { migration: { schema: model }, onUpParsed: (parsed) => model.apply(parsed), feedOnly: true });
+  }
+  return model;
 }
 
 export { decodeSql, readSqlFile } from "./sql-file.js";
 
 /**
  * Lints files, directories (their *.sql files, recursively) and globs, in the order migration
- * tools apply them. Results are in that order, with absolute `filePath`s.
+ * tools apply them. Results are in that order, with absolute `filePath`s. Each migration folder is
+ * a chain (src/engine/chains.ts): its files replay the known schema in order, and chains are
+ * independent, so that a big run is split across worker threads (`jobs`) with the same results.
  */
 export async function lintFiles(paths: readonly string[], options: LintFilesOptions = {}): Promise<LintResult[]> {
   const cwd = resolve(options.cwd ?? process.cwd());
+  // Resolved first: an invalid option is reported before any file is read.
   const lint = prepare(options);
   const files = await discoverFiles(paths, { cwd, ...(options.ignorePatterns ? { ignorePatterns: options.ignorePatterns } : {}) });
   const changed = options.changedSince === undefined ? undefined : changedFiles(options.changedSince, cwd);
+  const chains = migrationChains(files);
+  const results = new Array<LintResult | null>(files.length).fill(null);
+  const store = (indices: readonly number[], linted: readonly (LintResult | null)[]): void => indices.forEach((index, i) => (results[index] = linted[i] ?? null));
+  const script = workerScript();
+  const threads = script ? threadCount(options.jobs, files.length, chains.length) : 1;
+  if (threads <= 1) {
+    for (const chain of chains) store(chain.indices, lintChain(files, chain.indices, lint, options, changed, cwd));
+  } else {
+    const lanes = assignLanes(chains, threads, (chain) => chain.indices.length);
+    const { changedSince: _changedSince, ignorePatterns: _ignorePatterns, ...shared } = options;
+    // The workers start now and run while this thread lints the first lane.
+    const workers = lanes.slice(1).map((lane) =>
+      runLaneOnWorker(script!, { files, chains: lane.map((c) => c.indices), options: shared, ...(changed ? { changed: [...changed] } : {}) }, (name, message) =>
+        name === "PgsafeUsageError" ? new PgsafeUsageError(message) : new Error(message),
+      ),
+    );
+    for (const chain of lanes[0]!) store(chain.indices, lintChain(files, chain.indices, lint, options, changed, cwd));
+    for (const lane of await Promise.all(workers)) for (const [index, result] of lane) results[index] = result;
+  }
+  return results.filter((r): r is LintResult => r !== null);
+}
+
+/**
+ * Lints one chain's files in order, each with the known schema its predecessors left; null for a
+ * file that only feeds the schema (not changed, with `changedSince`).
+ */
+function lintChain(
+  files: readonly string[],
+  indices: readonly number[],
+  lint: ReturnType<typeof prepare>,
+  options: LintFilesOptions,
+  changed: ReadonlySet<string> | undefined,
+  cwd: string,
+): (LintResult | null)[] {
   // Each file is linted with the schema the files before it left, then feeds it (src/analysis/schema.ts).
   const model = options.schema !== false || changed ? new SchemaModel() : undefined;
-  const results: LintResult[] = [];
-  for (const file of files) {
+  return indices.map((index) => {
+    const file = files[index]!;
     const linted = !changed || changed.has(realPath(file));
-    if (!linted && DOWN_FILE.test(file)) continue;
-    const text = readSqlFile(file, displayPath(file, cwd));
+    if (!linted && DOWN_FILE.test(file)) return null;
+    const { text, encodingIssue } = readSqlSource(file, displayPath(file, cwd));
+    const flagged = (result: LintResult): LintResult => (encodingIssue ? withEncodingFinding(result, encodingIssue, options) : result);
     const migration: Partial<MigrationOptions> = {};
     if (model && options.schema !== false) migration.schema = model;
     if (model && changed) migration.newTables = model.newTables();
+    // A down migration reverts; it does not feed the schema.
+    const feeds = model !== undefined && !DOWN_FILE.test(file);
+    const feed = (parsed: ParsedSql): void => model!.apply(parsed, { pending: changed !== undefined && linted });
+    // A file that is not valid UTF-8 is not fixed: its text has replacement characters where the bad bytes were.
+    if (options.fix && linted && !encodingIssue) {
+      // Each pass lints the file against the same schema; only the final text feeds it.
+      let parsedUp: ParsedSql[] = [];
+      const lintPass = (current: string): LintResult => {
+        parsedUp = [];
+        return lint(current, file, { migration, ...(feeds ? { onUpParsed: (parsed: ParsedSql) => parsedUp.push(parsed) } : {}) });
+      };
+      const { result, output } = fixText(text, lintPass);
+      if (feeds) for (const parsed of parsedUp) feed(parsed);
+      return flagged(output === undefined ? result : { ...result, output });
+    }
     const result = lint(text, file, {
       migration,
-      // A down migration reverts; it does not feed the schema.
-      ...(model && !DOWN_FILE.test(file) ? { onUpParsed: (parsed: ParsedSql) => model.apply(parsed, { pending: changed !== undefined && linted }) } : {}),
+      ...(feeds ? { onUpParsed: feed } : {}),
       ...(linted ? {} : { feedOnly: true }),
     });
-    if (linted) results.push(result);
-  }
-  return results;
+    return linted ? flagged(result) : null;
+  });
+}
+
+/**
+ * Adds the finding for a file that is not UTF-8 (a syntax error, unless that rule is off): the
+ * file was linted with the bad bytes replaced, but PostgreSQL would refuse it.
+ */
+function withEncodingFinding(result: LintResult, issue: EncodingIssue, options: PgsafeOptions): LintResult {
+  const severity = effectiveSeverities(options)["syntax-error"];
+  if (severity === undefined) return result;
+  const text = result.source.charCodeAt(0) === 0xfeff ? result.source.slice(1) : result.source;
+  const before = text.slice(0, issue.index);
+  const line = before.split(/\r\n|\r|\n/).length;
+  const column = issue.index - Math.max(before.lastIndexOf("\n"), before.lastIndexOf("\r")) ;
+  const byte = `0x${issue.byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  const message: LintMessage = {
+    ruleId: "syntax-error",
+    severity,
+    message: `The file is not valid UTF-8 (byte ${byte} on line ${line}): PostgreSQL refuses it (invalid byte sequence for encoding "UTF8"). It was linted with the byte replaced; save the file as UTF-8.`,
+    line,
+    column,
+    endLine: line,
+    endColumn: column + 1,
+    range: [issue.index, issue.index + 1],
+  };
+  const messages = [...result.messages, message].sort((a, b) => a.line - b.line || a.column - b.column);
+  return { ...result, messages, ...(severity === 2 ? { errorCount: result.errorCount + 1 } : { warningCount: result.warningCount + 1 }) };
+}
+
+/**
+ * For src/engine/worker.ts, not part of the API: lints a lane's chains as `lintFiles` does on the
+ * main thread, handing each chain's results to `send`.
+ * @internal
+ */
+export function lintLane(task: LaneTask, send: (indices: number[], results: (LintResult | null)[]) => void): void {
+  const options = task.options as LintFilesOptions;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const lint = prepare(options);
+  const changed = task.changed ? new Set(task.changed) : undefined;
+  for (const indices of task.chains) send(indices, lintChain(task.files, indices, lint, options, changed, cwd));
 }
 
 /** A down migration file (`1_x.down.sql`, Diesel's `down.sql`), as discovery names them. */

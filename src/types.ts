@@ -5,6 +5,7 @@ import type { RulesMeta, RuleTextEdit, RuleVisitor, SourceLocation, ViolationRep
 import type { MigrationOptions } from "./analysis/context.js";
 import type { LockMode } from "./analysis/locks-types.js";
 import type { PgNode, PgSourceCode } from "./language/source-code.js";
+import type { LockTimeline } from "./timeline.js";
 
 export type { MigrationOptions } from "./analysis/context.js";
 export type { PgNode, PgSourceCode } from "./language/source-code.js";
@@ -105,10 +106,18 @@ export interface LintResult {
   warningCount: number;
   fixableErrorCount: number;
   fixableWarningCount: number;
-  /** The text that was linted. */
+  /** The text that was linted (with `fix`: the fixed text, which the messages refer to). */
   source: string;
+  /** With `fix`: the fixed text, when a fix changed it. */
+  output?: string;
   /** Number of statements linted. */
   statementCount: number;
+  /**
+   * With the `lockTimeline` option (the text report asks for it), for a file with findings that holds
+   * a lock blocking reads or writes across more than one statement: its lock timeline (one per up /
+   * down migration of a tool's file). Not part of the JSON or SARIF output.
+   */
+  lockTimelines?: LockTimeline[];
 }
 
 export type { SourceLocation };

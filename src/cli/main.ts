@@ -8,12 +8,13 @@
  *
  * Start-up stays light: the linter (parser, rules) and the reporters are imported only when needed.
  */
-import { appendFileSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { appendFileSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LintResult } from "../types.js";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
 import { helpText, parseArgs, type CliOptions } from "./options.js";
+import { packageVersion, useColor } from "./env.js";
 
 export interface CliIo {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
@@ -25,29 +26,8 @@ export interface CliIo {
 
 const ISSUES_URL = "https://github.com/pgsafe/pgsafe/issues";
 
-/** pgsafe's version, from the package.json above this module (src/cli or dist/src/cli). */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "pgsafe" && pkg.version) return pkg.version;
-    } catch {
-      // Not here: look one level up.
-    }
-    dir = dirname(dir);
-  }
-  return "unknown";
-}
+export { packageVersion, useColor };
 
-/** Whether to colour the report: flags first, then FORCE_COLOR / NO_COLOR, then "is it a terminal". */
-export function useColor(flag: boolean | undefined, env: Record<string, string | undefined>, isTTY: boolean): boolean {
-  if (flag !== undefined) return flag;
-  // As in Node itself, FORCE_COLOR takes precedence over NO_COLOR.
-  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  return isTTY && env.TERM !== "dumb";
-}
 
 async function readStdin(stdin: AsyncIterable<Buffer | string>): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -117,8 +97,16 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
     ...(options.framework ? { framework: options.framework } : {}),
     ...(options.include.length > 0 ? { include: options.include } : {}),
     ...(options.exclude.length > 0 ? { exclude: options.exclude } : {}),
+    ...(options.preset ? { preset: options.preset as "recommended" | "strict" } : {}),
+    ...(options.statsFile !== undefined ? { stats: options.statsFile } : {}),
+    // The text report (also printed next to --output-file) draws lock timelines under findings.
+    ...(options.format === "text" || options.outputFile !== undefined ? { lockTimeline: true } : {}),
   };
 
+  // As ESLint: --fix writes files in place, and stdin has no file to write to.
+  if (options.fix && options.stdin) {
+    throw new PgsafeUsageError(`--fix rewrites files in place and cannot fix stdin ("-"): pass the migration files instead, or drop --fix to lint stdin.`);
+  }
   let results: LintResult[];
   if (options.stdin) {
     const name = options.stdinFilename ?? "<stdin>";
@@ -135,7 +123,11 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
       ...common,
       ignorePatterns: [...(config?.options.ignorePatterns ?? []), ...options.ignorePatterns],
       ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
+      ...(options.fix ? { fix: true } : {}),
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     });
+    // The fixed SQL goes back into each changed file; the report shows what is left.
+    if (options.fix) (await import("./write-fixes.js")).writeFixes(results, (file) => relative(io.cwd, file) || file);
   }
   if (options.quiet) results = results.map(onlyErrors);
 
@@ -143,7 +135,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
   // `--format github` hands its job summary to this hook when GitHub Actions names a summary file.
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   const stepSummary = summaryFile ? (markdown: string) => appendStepSummary(summaryFile, markdown, io) : undefined;
-  const report = reporter(results, { cwd: io.cwd, color, rules: api.rules, ...(stepSummary ? { stepSummary } : {}) });
+  const report = reporter(results, { cwd: io.cwd, color, unicode: options.unicode, rules: api.rules, ...(stepSummary ? { stepSummary } : {}) });
   if (options.outputFile) {
     const target = resolve(io.cwd, options.outputFile);
     try {
@@ -155,7 +147,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
     // The file gets the chosen format and the terminal the readable report, so that one run can
     // write SARIF (or JSON, ...) and still show the findings in the log.
     if (options.format !== "text") {
-      const text = (await loadReporter("text"))(results, { cwd: io.cwd, color: useColor(options.color, io.env, io.stdout.isTTY === true) });
+      const text = (await loadReporter("text"))(results, { cwd: io.cwd, color: useColor(options.color, io.env, io.stdout.isTTY === true), unicode: options.unicode });
       if (text) io.stdout.write(text);
     }
   } else if (report) io.stdout.write(report);
@@ -194,6 +186,9 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       const helpers = { useColor: (flag?: boolean) => useColor(flag, full.env, full.stdout.isTTY === true), readStdin: () => readStdin(full.stdin) };
       return await (await import("./explain.js")).explainCommand(options, full, helpers);
     }
+    if (options.command === "lsp") return await (await import("./lsp.js")).lspCommand(options, full);
+    if (options.command === "trace") return await (await import("./trace.js")).traceCommand(options, full);
+    if (options.command === "stats") return await (await import("./stats.js")).statsCommand(options, full);
     return options.command === "rules" ? await listRules(options, full) : await lint(options, full);
   } catch (error) {
     if (error instanceof PgsafeUsageError) {

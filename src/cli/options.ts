@@ -6,7 +6,7 @@ import { reporterNames } from "../reporters/index.js";
 import { closest, PgsafeUsageError } from "./errors.js";
 import { FRAMEWORK_OPTIONS, type FrameworkOption } from "../analysis/frameworks/types.js";
 
-export type Command = "lint" | "rules" | "init" | "explain";
+export type Command = "lint" | "rules" | "init" | "explain" | "lsp" | "trace" | "stats";
 
 export interface CliOptions {
   command: Command;
@@ -37,6 +37,24 @@ export interface CliOptions {
   noConfig: boolean;
   /** `pgsafe init --force`: overwrite an existing config. */
   force: boolean;
+  /** `--fix`: apply the safe fixes in place. */
+  fix: boolean;
+  /** `pgsafe lsp --stdio` (the only transport; accepted because editors pass it). */
+  stdio: boolean;
+  /** `pgsafe trace --seed FILE`: SQL run after the history and before the checked files. */
+  seedFile?: string;
+  /** `--stats FILE`: table sizes written by `pgsafe stats`. */
+  statsFile?: string;
+  /** `pgsafe stats --db-url URL`: the database to read table sizes from. */
+  dbUrl?: string;
+  /** `pgsafe explain --timeline`: the lock timeline instead of the per-statement table. */
+  timeline: boolean;
+  /** `--no-unicode`: ASCII drawing only. */
+  unicode: boolean;
+  /** `--preset NAME`: the rule preset (recommended or strict). */
+  preset?: string;
+  /** `--jobs N`: worker threads for many files (0: decide from the CPUs and the file count). */
+  jobs?: number;
   help: boolean;
   version: boolean;
 }
@@ -53,7 +71,9 @@ interface OptionSpec {
 const LINT: readonly Command[] = ["lint"];
 /** Options `pgsafe explain` shares with lint: what to read, how to read it, where to write. */
 const LINT_EXPLAIN: readonly Command[] = ["lint", "explain"];
-const ALL: readonly Command[] = ["lint", "rules", "explain"];
+const ALL: readonly Command[] = ["lint", "rules", "explain", "trace", "stats"];
+/** Options for reading migrations, shared by lint, explain and trace. */
+const READERS: readonly Command[] = ["lint", "explain", "trace"];
 
 function list(value: string): string[] {
   return value
@@ -76,7 +96,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--output-file": {
     value: "FILE",
-    commands: LINT_EXPLAIN,
+    commands: [...READERS, "stats"],
     apply: (o, v) => (o.outputFile = v),
     description: "write the report to FILE; for a format other than text, the text report still goes to standard output",
   },
@@ -91,13 +111,13 @@ export const OPTIONS: Record<string, OptionSpec> = {
     description: "PostgreSQL major version the migrations run on (10-19, default 15)",
   },
   "--assume-in-transaction": {
-    commands: LINT_EXPLAIN,
+    commands: READERS,
     apply: (o) => (o.assumeInTransaction = true),
     description: "the migration tool runs each file inside a transaction",
   },
   "--framework": {
     value: "NAME",
-    commands: LINT,
+    commands: ["lint", "trace"],
     apply: (o, v, name) => {
       if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(v)) {
         const guess = closest(v, FRAMEWORK_OPTIONS);
@@ -121,7 +141,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--ignore-pattern": {
     value: "GLOB",
-    commands: LINT_EXPLAIN,
+    commands: READERS,
     apply: (o, v) => o.ignorePatterns.push(v),
     description: "leave out files matching GLOB (repeatable)",
   },
@@ -133,14 +153,71 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--config": {
     value: "FILE",
-    commands: LINT,
+    commands: ["lint", "trace", "lsp"],
     apply: (o, v) => (o.configFile = v),
     description: "use this config file instead of looking for pgsafe.config.json, .pgsaferc.json or package.json \"pgsafe\"",
   },
   "--no-config": {
-    commands: LINT,
+    commands: ["lint", "trace", "lsp"],
     apply: (o) => (o.noConfig = true),
     description: "use no config file",
+  },
+  "--fix": {
+    commands: LINT,
+    apply: (o) => (o.fix = true),
+    description: "apply the safe fixes in place, then report what is left",
+  },
+  "--preset": {
+    value: "NAME",
+    commands: LINT,
+    apply: (o, v, name) => {
+      if (v !== "recommended" && v !== "strict") throw new PgsafeUsageError(`Unknown preset "${v}" for ${name}. Use one of: recommended, strict.`);
+      o.preset = v;
+    },
+    description: "rule preset: recommended (default) or strict (every rule on)",
+  },
+  "--stats": {
+    value: "FILE",
+    commands: ["lint", "explain"],
+    apply: (o, v) => (o.statsFile = v),
+    description: "table sizes (written by `pgsafe stats`): severity and messages take the rows a scan or rewrite touches into account",
+  },
+  "--jobs": {
+    value: "N",
+    commands: LINT,
+    apply: (o, v, name) => {
+      const n = integer(v, name, "use a number of worker threads, e.g. --jobs 2 (0: automatic)");
+      if (n < 0) throw new PgsafeUsageError(`Invalid value "${v}" for ${name}: use 0 (automatic) or more.`);
+      o.jobs = n;
+    },
+    description: "worker threads for linting many files (default 0: automatic; 1: no workers)",
+  },
+  "--timeline": {
+    commands: ["explain"],
+    apply: (o) => (o.timeline = true),
+    description: "pgsafe explain: draw the lock timeline (one row per table, one column per statement)",
+  },
+  "--no-unicode": {
+    commands: ["lint", "explain"],
+    apply: (o) => (o.unicode = false),
+    description: "draw with ASCII characters only",
+  },
+  "--seed": {
+    value: "FILE",
+    commands: ["trace"],
+    apply: (o, v) => (o.seedFile = v),
+    description: "pgsafe trace: SQL file run after the earlier migrations (e.g. rows for the tables), before the checked files",
+  },
+  "--db-url": {
+    value: "URL",
+    commands: ["stats"],
+    apply: (o, v) => (o.dbUrl = v),
+    description: "pgsafe stats: the database to read table sizes from (postgres://user@host:port/db; read-only queries)",
+  },
+  "--stdio": {
+    commands: ["lsp"],
+    apply: (o) => (o.stdio = true),
+    description: "pgsafe lsp: talk over standard input and output (the default and only transport)",
   },
   "--force": {
     commands: ["init"],
@@ -192,9 +269,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
 
 const SHORT: Record<string, string> = { "-f": "--format", "-o": "--output-file", "-h": "--help", "-v": "--version" };
 
-const COMMANDS: readonly Command[] = ["lint", "rules", "init", "explain"];
-/** Commands of the full interface that this version does not have. */
-const PLANNED = new Set(["trace", "lsp"]);
+const COMMANDS: readonly Command[] = ["lint", "rules", "init", "explain", "lsp", "trace", "stats"];
 
 export function defaultOptions(): CliOptions {
   return {
@@ -209,6 +284,10 @@ export function defaultOptions(): CliOptions {
     ignorePatterns: [],
     noConfig: false,
     force: false,
+    fix: false,
+    stdio: false,
+    timeline: false,
+    unicode: true,
     help: false,
     version: false,
   };
@@ -260,8 +339,6 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   if (first !== undefined && (COMMANDS as readonly string[]).includes(first)) {
     options.command = first as Command;
     positionals.shift();
-  } else if (first !== undefined && PLANNED.has(first)) {
-    throw new PgsafeUsageError(`"pgsafe ${first}" is not available in this version of pgsafe (to lint a path named "${first}", write ./${first}). Run "pgsafe --help" for the commands.`);
   }
 
   if (options.help || options.version) return options;
@@ -270,6 +347,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     if (!spec.commands.includes(options.command)) {
       throw new PgsafeUsageError(`Option ${name} does not apply to "pgsafe ${options.command}". Run "pgsafe --help" for the options.`);
     }
+  }
+  if (options.command === "lsp" || options.command === "stats") {
+    if (positionals.length > 0) throw new PgsafeUsageError(`"pgsafe ${options.command}" takes no paths (got "${positionals[0]}").`);
+    if (options.command === "stats" && options.dbUrl === undefined) throw new PgsafeUsageError(`"pgsafe stats" needs --db-url URL (e.g. --db-url postgres://user@localhost:5432/app).`);
+    if (options.configFile !== undefined && options.noConfig) throw new PgsafeUsageError("--config and --no-config cannot be combined: pass one of them.");
+    return options;
   }
   if (options.command === "init") {
     if (positionals.length > 0) throw new PgsafeUsageError(`"pgsafe init" takes no paths (got "${positionals[0]}"): run it in the directory that should hold the config.`);
@@ -307,8 +390,13 @@ export function helpText(): string {
     "  pgsafe rules [--format json]    list the rules: id, default severity, category, description, docs",
     "  pgsafe init [--force]           write a starter pgsafe.config.json and print pre-commit / CI snippets",
     "  pgsafe explain [PATH ...|-]     per statement: locks (mode, blocks reads/writes), instant/scan/rewrite,",
-    "                                  transaction, how long each lock is held; --format text|json; exit 1 if a",
-    "                                  statement does not parse (the rest is still explained)",
+    "                                  transaction, how long each lock is held; --format text|json|markdown; exit 1",
+    "                                  if a statement does not parse (the rest is still explained); --timeline draws",
+    "                                  which lock each table holds across the statements (--no-unicode: ASCII)",
+    "  pgsafe trace [PATH ...]         run the migrations in an embedded PostgreSQL 18 (no server needed) and",
+    "                                  compare the locks and rewrites it saw with pgsafe's model",
+    "  pgsafe stats --db-url URL       read table sizes (rows, bytes) from a database into a file for --stats",
+    "  pgsafe lsp [--stdio]            language server for editors, over standard input and output",
     "",
     "Options:",
     ...rows.map(([left, description]) => `  ${left.padEnd(width)}  ${description}`),

@@ -9,6 +9,7 @@ import { parseSql, stripBom, type ParsedSql } from "../parser/parse.js";
 import type { Position } from "../parser/positions.js";
 import type { LintMessage, LintResult, LintSuggestion, PgReport, PgRuleDefinition } from "../types.js";
 import { findSuppressor, parseDirectives, type Span } from "./directives.js";
+import { lintTimeline } from "../timeline.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RuleRegistry = Record<string, PgRuleDefinition<any, any>>;
@@ -25,6 +26,10 @@ export interface LintOptions {
   cwd?: string;
   /** Called with the parsed text once the rules are done with it (lintFiles advances its known schema with it). */
   onParsed?: (parsed: ParsedSql) => void;
+  /** Attach the file's lock timeline when it has findings and holds a blocking lock across statements (for the text report). */
+  lockTimeline?: boolean;
+  /** Changes each reported finding, with the file's facts at hand (`--stats`: table sizes, src/stats/apply.ts). */
+  adjustMessage?: (message: LintMessage, sourceCode: PgSourceCode) => LintMessage;
 }
 
 function interpolate(template: string, data: Record<string, unknown> | undefined | null): string {
@@ -72,8 +77,55 @@ function compareMessages(a: LintMessage, b: LintMessage): number {
   return a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
 
+/** The `lockTimelines` of a result (src/timeline.ts), built from the file's parse and migration context. */
+function lockTimelines(options: LintOptions, hasFindings: boolean, parsed: ParsedSql, sourceCode: PgSourceCode): Pick<LintResult, "lockTimelines"> {
+  if (!options.lockTimeline || !hasFindings) return {};
+  const timeline = lintTimeline(parsed, sourceCode.migration, options.migration?.migration?.direction);
+  return timeline ? { lockTimelines: [timeline] } : {};
+}
+
 /** Lints one migration file's text. */
 export function lintSource(rawText: string, options: LintOptions): LintResult {
+  try {
+    return lintParsedSource(rawText, options);
+  } catch (error) {
+    // Rules are isolated one by one (see internalError); this is the parser or the migration
+    // analysis failing on this file (e.g. a statement nested thousands of levels deep). The file
+    // gets one finding and the run goes on with the next file.
+    if (error instanceof Error && error.name === "PgsafeUsageError") throw error;
+    return unanalysableFile(rawText, options, error);
+  }
+}
+
+function unanalysableFile(rawText: string, options: LintOptions, error: unknown): LintResult {
+  const detail = error instanceof RangeError && /call stack/i.test(error.message)
+    ? "a statement is nested too deeply to analyse (JavaScript's stack ran out)"
+    : `internal error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
+  const message: LintMessage = {
+    ruleId: "syntax-error",
+    severity: 2,
+    message: `pgsafe could not analyse this file: ${detail}. None of its statements were checked; please report this if the SQL is valid.`,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    range: [0, 0],
+    fatal: true,
+  };
+  return {
+    filePath: options.filePath ?? "<text>",
+    messages: [message],
+    suppressedMessages: [],
+    errorCount: 1,
+    warningCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    source: rawText,
+    statementCount: 0,
+  };
+}
+
+function lintParsedSource(rawText: string, options: LintOptions): LintResult {
   const { text } = stripBom(rawText);
   const filePath = options.filePath ?? "<text>";
   const parsed = parseSql(text);
@@ -229,6 +281,7 @@ export function lintSource(rawText: string, options: LintOptions): LintResult {
     }
   }
 
+  if (options.adjustMessage) kept = kept.map((m) => options.adjustMessage!(m, sourceCode));
   kept.sort(compareMessages);
   options.onParsed?.(parsed);
   const count = (severity: 1 | 2, fixable = false): number =>
@@ -244,5 +297,6 @@ export function lintSource(rawText: string, options: LintOptions): LintResult {
     source: rawText,
     // Top-level statements only: the statements of DO blocks and called functions are not counted.
     statementCount: parsed.statements.filter((s) => !s.hiddenIn).length + parsed.errors.filter((e) => !e.hiddenIn).length,
+    ...lockTimelines(options, kept.length > 0, parsed, sourceCode),
   };
 }

@@ -10,6 +10,8 @@ export interface ReporterContext {
   cwd: string;
   /** Use ANSI colours. */
   color: boolean;
+  /** Draw with Unicode characters (default); false (`--no-unicode`): ASCII only where the report draws (the lock timeline). */
+  unicode?: boolean;
   /** The rule registry, for formats that describe the rules (their metadata is read, never run). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   rules?: Record<string, PgRuleDefinition<any, any>>;

@@ -9,6 +9,12 @@
  *
  *   ✖ 1 problem (1 error, 0 warnings)
  *
+ * A finding `pgsafe --fix` can fix is tagged "(fixable)" after its rule id, and the summary then
+ * counts them: "1 error and 0 warnings potentially fixable with the `--fix` option."
+ *
+ * After a file's findings comes its lock timeline (src/reporters/timeline-text.ts) when the file
+ * holds a lock that blocks reads or writes while other statements run.
+ *
  * The code frame shows the lines of the statement the finding is in (at most MAX_FRAME_LINES),
  * with the finding's span underlined; the underline is aligned by display width (wide characters,
  * emoji, tabs). A clean run prints nothing.
@@ -20,6 +26,8 @@ import { lexFallback, splitStatements, type Piece } from "../parser/tokens.js";
 import type { LintMessage, LintResult } from "../types.js";
 import type { Reporter, ReporterContext } from "./index.js";
 import { cellAt, renderLine, sanitize, sliceCells, type RenderedLine } from "./width.js";
+import { blockingRows, type LockTimeline } from "../timeline.js";
+import { renderTimelineText } from "./timeline-text.js";
 
 const MAX_FRAME_LINES = 8;
 /** Code lines wider than this are cropped around the finding. */
@@ -149,11 +157,24 @@ function indentBlock(label: string, text: string, c: Colors): string[] {
 
 function formatMessage(path: string, m: LintMessage, view: FileView, c: Colors): string[] {
   const severity = m.severity === 2 ? c.red("error") : c.yellow("warning");
-  const out = [`${c.bold(`${path}:${m.line}:${m.column}`)}  ${severity}  ${sanitize(m.message)}  ${c.dim(m.ruleId)}`];
+  // `pgsafe --fix` applies the finding's fix.
+  const fixable = m.fix ? `  ${c.green("(fixable)")}` : "";
+  const out = [`${c.bold(`${path}:${m.line}:${m.column}`)}  ${severity}  ${sanitize(m.message)}  ${c.dim(m.ruleId)}${fixable}`];
   if (!m.fatal) out.push(...codeFrame(m, view, c));
   if (m.help) out.push(...indentBlock("help", m.help, c));
   if (m.docsUrl) out.push(`  ${c.cyan("docs:")} ${c.dim(m.docsUrl)}`);
   return out;
+}
+
+/**
+ * Under a file's findings, when the file holds a lock that blocks reads or writes while other
+ * statements run (`result.lockTimelines`): the lock timeline of the tables it blocks.
+ */
+function lockTimelineBlock(path: string, timeline: LockTimeline, context: ReporterContext, c: Colors): string {
+  const which = timeline.direction ? ` of the ${timeline.direction} migration` : "";
+  const lines = renderTimelineText(timeline, { color: context.color, unicode: context.unicode !== false, rows: blockingRows(timeline), blockingSpansOnly: true });
+  const title = `${c.bold(path)}  ${c.cyan("lock timeline")}${which}: locks that block reads or writes while other statements run`;
+  return [title, ...lines.map((line) => `  ${line}`.trimEnd())].join("\n");
 }
 
 const text: Reporter = (results: readonly LintResult[], context: ReporterContext): string => {
@@ -161,18 +182,26 @@ const text: Reporter = (results: readonly LintResult[], context: ReporterContext
   const blocks: string[] = [];
   let errors = 0;
   let warnings = 0;
+  let fixableErrors = 0;
+  let fixableWarnings = 0;
   for (const result of results) {
     errors += result.errorCount;
     warnings += result.warningCount;
+    fixableErrors += result.fixableErrorCount;
+    fixableWarnings += result.fixableWarningCount;
     if (result.messages.length === 0) continue;
     const view = viewOf(result);
     const path = sanitize(displayPath(result.filePath, context.cwd));
     for (const m of result.messages) blocks.push(formatMessage(path, m, view, c).join("\n"));
+    for (const timeline of result.lockTimelines ?? []) blocks.push(lockTimelineBlock(path, timeline, context, c));
   }
   const problems = errors + warnings;
   if (problems === 0) return "";
   const summary = `✖ ${plural(problems, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`;
-  return `${blocks.join("\n\n")}\n\n${errors > 0 ? c.red(c.bold(summary)) : c.yellow(c.bold(summary))}\n`;
+  const paint = (line: string): string => (errors > 0 ? c.red(c.bold(line)) : c.yellow(c.bold(line)));
+  const fixable =
+    fixableErrors + fixableWarnings > 0 ? `\n${paint(`  ${plural(fixableErrors, "error")} and ${plural(fixableWarnings, "warning")} potentially fixable with the \`--fix\` option.`)}` : "";
+  return `${blocks.join("\n\n")}\n\n${paint(summary)}${fixable}\n`;
 };
 
 export default text;

@@ -40,7 +40,7 @@ describe("built CLI", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("fixtures/examples/0005_index_orders_status.sql:6:1  error");
     expect(r.stdout).toMatch(/ {2}> 6 \| CREATE INDEX orders_status_idx ON orders \(status, created_at\);\n {6}\| \^{12}\n/);
-    expect(r.stdout).toMatch(/✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)\n$/);
+    expect(r.stdout).toMatch(/✖ \d+ problems? \(\d+ errors?, \d+ warnings?\)\n {2}1 error and 0 warnings potentially fixable with the `--fix` option\.\n$/);
   });
 
   it("the safe examples have no findings", () => {

@@ -17,6 +17,7 @@ import { django } from "./django.js";
 import { flyway } from "./flyway.js";
 import { golangMigrate } from "./golang-migrate.js";
 import { goose } from "./goose.js";
+import { liquibase } from "./liquibase.js";
 import { prisma } from "./prisma.js";
 import { migrationRoles } from "./downs.js";
 import { blankOutside, fileDirectiveRanges, mergeResults, terminateAt } from "./sections.js";
@@ -30,10 +31,11 @@ export { orderSqitchChanges, parseSqitchPlan } from "./sqitch-plan.js";
 export { blankOutside } from "./sections.js";
 
 /**
- * The tools, in the order detection tries them: markers in the text first (they are explicit),
+ * The tools, in the order detection tries them: markers in the text first (they are explicit;
+ * Liquibase's header must be the first line, so it goes first),
  * then the output formats of Alembic and Django, then file layouts.
  */
-export const FRAMEWORKS: readonly FrameworkDefinition[] = [goose, sqlMigrate, dbmate, alembic, django, sqitch, prisma, flyway, golangMigrate];
+export const FRAMEWORKS: readonly FrameworkDefinition[] = [liquibase, goose, sqlMigrate, dbmate, alembic, django, sqitch, prisma, flyway, golangMigrate];
 
 export function frameworkDefinition(name: FrameworkName): FrameworkDefinition {
   const definition = FRAMEWORKS.find((f) => f.name === name);
@@ -99,21 +101,46 @@ function sectionOptions(section: MigrationSection, migration: MigrationRole | un
   };
 }
 
+/** How a file is linted: whole (with its one migration's options, if a tool runs it), or as sections. */
+export type MigrationSplit =
+  | { kind: "whole"; options?: SectionOptions }
+  | { kind: "sections"; sections: { text: string; options: SectionOptions }[] };
+
+/**
+ * The migrations a file holds, as its tool runs them: the whole file (a file of no tool, or one
+ * migration that spans the file), or each section as the file's text with everything else
+ * blanked out (positions unchanged, the byte-order mark kept), with its transaction semantics.
+ * Shared by the CLI and the ESLint language, so that both lint the same migrations.
+ */
+export function migrationSplit(text: string, filePath: string | undefined, options: PlanOptions): MigrationSplit {
+  const plan = planMigration(text, filePath, options);
+  if (plan.framework === "none" || plan.sections.length === 0) return { kind: "whole" };
+  const roles = migrationRoles(plan.framework, plan.sections, migrationFile(text, filePath, options.pgVersion ?? 15));
+  const body = stripBom(text).text;
+  const bom = text.slice(0, text.length - body.length);
+  const only = plan.sections.length === 1 ? plan.sections[0]! : undefined;
+  if (only && !only.statementEnds && only.ranges.length === 1 && only.ranges[0]![0] === 0 && only.ranges[0]![1] >= body.length) {
+    return { kind: "whole", options: sectionOptions(only, roles[0]) };
+  }
+  const everywhere = fileDirectiveRanges(body);
+  return {
+    kind: "sections",
+    sections: plan.sections.map((section, i) => ({
+      text: bom + terminateAt(blankOutside(body, [...section.ranges, ...everywhere]), section.statementEnds ?? []),
+      options: sectionOptions(section, roles[i]),
+    })),
+  };
+}
+
 /**
  * Lints a file as the migrations its tool runs: each section on its own, with the tool's
  * transaction semantics, merged into one result for the file. A file of no tool is linted as it is.
  */
 export function lintMigration(text: string, filePath: string | undefined, options: PlanOptions, lint: SectionLinter): LintResult {
-  const plan = planMigration(text, filePath, options);
-  if (plan.framework === "none" || plan.sections.length === 0) return lint(text);
-  const roles = migrationRoles(plan.framework, plan.sections, migrationFile(text, filePath, options.pgVersion ?? 15));
-  const body = stripBom(text).text;
-  const bom = text.slice(0, text.length - body.length);
-  const only = plan.sections.length === 1 ? plan.sections[0]! : undefined;
-  if (only && !only.statementEnds && only.ranges.length === 1 && only.ranges[0]![0] === 0 && only.ranges[0]![1] >= body.length) return lint(text, sectionOptions(only, roles[0]));
-  const everywhere = fileDirectiveRanges(body);
-  const results = plan.sections.map((section, i) =>
-    lint(bom + terminateAt(blankOutside(body, [...section.ranges, ...everywhere]), section.statementEnds ?? []), sectionOptions(section, roles[i])),
+  const split = migrationSplit(text, filePath, options);
+  if (split.kind === "whole") return split.options ? lint(text, split.options) : lint(text);
+  return mergeResults(
+    split.sections.map((section) => lint(section.text, section.options)),
+    text,
   );
-  return mergeResults(results, text);
 }

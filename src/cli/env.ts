@@ -1,0 +1,32 @@
+/**
+ * What every command needs from its surroundings: pgsafe's version and whether to colour output.
+ * Its own module, so that the commands main.ts runs can use it: main.ts must not be imported back
+ * at run time (it is the entry point and awaits main() at the top level).
+ */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** pgsafe's version, from the package.json above this module (src/cli, or dist/src/cli when built). */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "pgsafe" && pkg.version) return pkg.version;
+    } catch {
+      // Not here: look one level up.
+    }
+    dir = dirname(dir);
+  }
+  return "unknown";
+}
+
+/** Whether to colour the report: flags first, then FORCE_COLOR / NO_COLOR, then "is it a terminal". */
+export function useColor(flag: boolean | undefined, env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  if (flag !== undefined) return flag;
+  // As in Node itself, FORCE_COLOR takes precedence over NO_COLOR.
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return isTTY && env.TERM !== "dumb";
+}
