@@ -97,21 +97,16 @@ export function lintSource(rawText: string, options: LintOptions): LintResult {
   }
 }
 
+/** A finding about the file as a whole, at its start: it could not be (fully) linted. */
+function fatalMessage(ruleId: string, message: string): LintMessage {
+  return { ruleId, severity: 2, message, line: 1, column: 1, endLine: 1, endColumn: 1, range: [0, 0], fatal: true };
+}
+
 function unanalysableFile(rawText: string, options: LintOptions, error: unknown): LintResult {
   const detail = error instanceof RangeError && /call stack/i.test(error.message)
     ? "a statement is nested too deeply to analyse (JavaScript's stack ran out)"
     : `internal error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
-  const message: LintMessage = {
-    ruleId: "syntax-error",
-    severity: 2,
-    message: `pgsafe could not analyse this file: ${detail}. None of its statements were checked; please report this if the SQL is valid.`,
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 1,
-    range: [0, 0],
-    fatal: true,
-  };
+  const message = fatalMessage("syntax-error", `pgsafe could not analyse this file: ${detail}. None of its statements were checked; please report this if the SQL is valid.`);
   return {
     filePath: options.filePath ?? "<text>",
     messages: [message],
@@ -181,17 +176,7 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
 
   const internalError = (ruleId: string, error: unknown): void => {
     const detail = error instanceof Error ? error.message : String(error);
-    messages.push({
-      ruleId,
-      severity: 2,
-      message: `Internal error in rule ${ruleId}: ${detail}. The rest of the file was linted; please report this.`,
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 1,
-      range: [0, 0],
-      fatal: true,
-    });
+    messages.push(fatalMessage(ruleId, `Internal error in rule ${ruleId}: ${detail}. The rest of the file was linted; please report this.`));
   };
 
   // Create every enabled rule and index its visitors by node type.

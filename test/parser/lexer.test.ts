@@ -3,25 +3,16 @@
  * boundaries, kinds and upper-cased words on every file of the corpus the scanner can scan, plus
  * the corners of scan.l one by one, and what the lexer does where the scanner gives up.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { sqlFilesBelow } from "../harness/files.js";
 import { lexSql } from "../../src/parser/lexer.js";
 import { SourceText } from "../../src/parser/positions.js";
 import { scanWithPostgres, type Token } from "../../src/parser/tokens.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CORPUS = join(ROOT, "..", "shared", "corpus");
-
-function sqlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sqlFiles(path));
-    else if (entry.name.endsWith(".sql")) out.push(path);
-  }
-  return out;
-}
 
 const shape = (tokens: Token[], text: string) => tokens.map((t) => `${t.kind} ${t.start}-${t.end} ${text.slice(t.start, t.end)}${t.kind === "word" ? ` ${t.upper}` : ""}`);
 const texts = (sql: string) => lexSql(sql).map((t) => sql.slice(t.start, t.end));
@@ -42,7 +33,7 @@ describe("lexer", () => {
       dirs.push(join(ROOT, "fixtures"));
     }
     let compared = 0;
-    for (const file of dirs.flatMap(sqlFiles)) {
+    for (const file of dirs.flatMap(sqlFilesBelow)) {
       const text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
       const reference = scanWithPostgres(new SourceText(text));
       if (!reference) continue;

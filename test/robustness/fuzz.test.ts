@@ -5,10 +5,11 @@
  * rule on. The run must finish with a result per file, no internal errors, and every position
  * inside its file. The mutations come from a seeded generator: a failure names the seed and the file.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { sqlFilesBelow } from "../harness/files.js";
 import { rules } from "../../rules/index.js";
 import { lintFiles } from "../../src/index.js";
 
@@ -27,16 +28,6 @@ function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function sqlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sqlFiles(path));
-    else if (entry.name.endsWith(".sql")) out.push(path);
-  }
-  return out.sort();
 }
 
 const INSERTS = ["'", '"', "$$", "$tag$", "/*", "*/", "--", "😀", "é", "\\", "(", ")", ";", "E'\\", 'U&"', "\r\n", "\uFEFF", "\\gexec\n", "BEGIN;", "COMMIT;", "-- pgsafe-ignore\n", "CONCURRENTLY "];
@@ -82,7 +73,7 @@ describe("fuzz", () => {
   it(`lints ${MUTANTS} mutated migrations in one run without an internal error (seed ${SEED})`, async () => {
     const source = existsSync(CORPUS) ? CORPUS : join(ROOT, "fixtures");
     if (source !== CORPUS) console.warn(`fuzz: ${CORPUS} is not there; mutating the fixtures instead.`);
-    const seeds = sqlFiles(source).filter((f) => readFileSync(f).length < 64 * 1024);
+    const seeds = sqlFilesBelow(source).filter((f) => readFileSync(f).length < 64 * 1024);
     expect(seeds.length).toBeGreaterThan(20);
     const random = prng(SEED);
     const names = Object.keys(MUTATIONS);
