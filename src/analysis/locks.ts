@@ -1274,7 +1274,11 @@ function alterTableLocks(node: AstObject, options: LockModelOptions): LockEffect
       case "AT_AddConstraint": {
         const constraint = (cmd.def as { Constraint?: AstObject })?.Constraint;
         const ref = constraint?.contype === "CONSTR_FOREIGN" ? referencedTable(constraint) : undefined;
-        if (ref && ref.key !== target.key) effects.push(sideLock(form, ref, SRE));
+        // Validating the new key (without NOT VALID) reads the referenced table too: the check is
+        // one query joining both tables (RI_Initial_Check), seen in PGlite as a sequential scan of
+        // every row of the referenced table (test/trace).
+        // https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
+        if (ref && ref.key !== target.key) effects.push(sideLock(form, ref, SRE, constraint?.skip_validation ? "instant" : "scan"));
         break;
       }
       case "AT_AddColumn": {
@@ -1288,7 +1292,8 @@ function alterTableLocks(node: AstObject, options: LockModelOptions): LockEffect
       case "AT_ValidateConstraint":
       case "AT_DropConstraint": {
         const ref = knownForeignKey(options, target, cmd.name);
-        if (ref && ref.key !== target.key) effects.push(sideLock(form, ref, cmd.subtype === "AT_DropConstraint" ? AE : RS));
+        // VALIDATE reads the referenced table as well (the same join as above).
+        if (ref && ref.key !== target.key) effects.push(sideLock(form, ref, cmd.subtype === "AT_DropConstraint" ? AE : RS, cmd.subtype === "AT_ValidateConstraint" ? "scan" : "instant"));
         break;
       }
       case "AT_AttachPartition":

@@ -447,3 +447,53 @@ describe("statementLocks without a database", () => {
     }
   });
 });
+
+describe("validating a foreign key reads the referenced table too", () => {
+  const effectOn = (sql: string, table: string, options: Partial<LockModelOptions> = {}): string | undefined =>
+    statementLocks(parseSql(sql).statements[0]!, { pgVersion: 15, ...options }).find((e) => e.relation.label === table)?.effect;
+  const knownForeignKeys = (table: RelationRef): KnownForeignKey[] => (table.key === "public.fk_o" ? [{ name: "fk_o_uid_fkey", references: makeRelation(undefined, "fk_u") }] : []);
+
+  /** Rows of fk_u read by sequential scans during `sql` (run in a transaction that is rolled back). */
+  async function referencedRowsRead(sql: string): Promise<number> {
+    const read = async (): Promise<number> =>
+      (await db.query<{ n: number }>("SELECT (pg_stat_get_tuples_returned('fk_u'::regclass) + pg_stat_get_xact_tuples_returned('fk_u'::regclass))::int AS n")).rows[0]!.n;
+    await db.exec("BEGIN");
+    try {
+      const before = await read();
+      await db.exec(sql);
+      return (await read()) - before;
+    } finally {
+      await db.exec("ROLLBACK");
+    }
+  }
+
+  beforeAll(async () => {
+    await db.exec(`
+      CREATE TABLE fk_u (id int PRIMARY KEY); INSERT INTO fk_u SELECT generate_series(1, 300);
+      CREATE TABLE fk_o (uid int); INSERT INTO fk_o SELECT 1 + g % 300 FROM generate_series(1, 1000) g;
+      ANALYZE fk_u; ANALYZE fk_o;`);
+  });
+
+  it("ADD FOREIGN KEY (validated): PostgreSQL scans the referenced table, and the model says scan", async () => {
+    const sql = "ALTER TABLE fk_o ADD CONSTRAINT fk_o_uid_fkey FOREIGN KEY (uid) REFERENCES fk_u (id)";
+    expect(await referencedRowsRead(sql)).toBe(300);
+    expect(effectOn(sql, "fk_u")).toBe("scan");
+  });
+
+  it("ADD FOREIGN KEY ... NOT VALID reads nothing, and the model says instant", async () => {
+    const sql = "ALTER TABLE fk_o ADD CONSTRAINT fk_o_uid_fkey FOREIGN KEY (uid) REFERENCES fk_u (id) NOT VALID";
+    expect(await referencedRowsRead(sql)).toBe(0);
+    expect(effectOn(sql, "fk_u")).toBe("instant");
+  });
+
+  it("VALIDATE CONSTRAINT of a known foreign key: a scan of the referenced table", async () => {
+    await db.exec("ALTER TABLE fk_o ADD CONSTRAINT fk_o_uid_fkey FOREIGN KEY (uid) REFERENCES fk_u (id) NOT VALID");
+    try {
+      const sql = "ALTER TABLE fk_o VALIDATE CONSTRAINT fk_o_uid_fkey";
+      expect(await referencedRowsRead(sql)).toBe(300);
+      expect(effectOn(sql, "fk_u", { knownForeignKeys })).toBe("scan");
+    } finally {
+      await db.exec("ALTER TABLE fk_o DROP CONSTRAINT fk_o_uid_fkey");
+    }
+  });
+});
