@@ -10,8 +10,13 @@ import { describeFsError, PgsafeUsageError } from "./cli/errors.js";
  * bytes is not SQL: throws a PgsafeUsageError naming `name`.
  */
 export function decodeSql(bytes: Uint8Array, name: string): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  return decodeSqlSource(bytes, name).text;
+}
+
+/** decodeSql, and where the bytes stop being UTF-8 (decoded once; the bad bytes become U+FFFD). */
+export function decodeSqlSource(bytes: Uint8Array, name: string): { text: string; encodingIssue?: EncodingIssue } {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder("utf-16le").decode(bytes) };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder("utf-16be").decode(bytes) };
   const nul = bytes.indexOf(0);
   if (nul >= 0 && nul < 8192) throw new PgsafeUsageError(`"${name}" is a binary file, not SQL. Pass only migration files (or leave it out with --ignore-pattern).`);
   if (nul >= 0) {
@@ -20,7 +25,12 @@ export function decodeSql(bytes: Uint8Array, name: string): string {
     for (let i = 0; i < nul; i++) if (bytes[i] === 0x0a) line++;
     throw new PgsafeUsageError(`"${name}" contains a NUL byte on line ${line}, which SQL text cannot hold (PostgreSQL would never see what follows it). Remove it, or leave the file out with --ignore-pattern.`);
   }
-  return new TextDecoder("utf-8").decode(bytes);
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    const encodingIssue = findEncodingIssue(bytes);
+    return { text: new TextDecoder("utf-8").decode(bytes), ...(encodingIssue ? { encodingIssue } : {}) };
+  }
 }
 
 /** Reads a migration file, turning file-system errors into one-line PgsafeUsageErrors naming the file. */
@@ -79,7 +89,5 @@ export function readSqlSource(path: string, displayName = path): { text: string;
   } catch (error) {
     throw new PgsafeUsageError(`Cannot read "${displayName}": ${describeFsError(error)}. Check that it is a readable file, or leave it out.`);
   }
-  const text = decodeSql(bytes, displayName);
-  const encodingIssue = findEncodingIssue(bytes);
-  return encodingIssue ? { text, encodingIssue } : { text };
+  return decodeSqlSource(bytes, displayName);
 }
