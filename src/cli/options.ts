@@ -90,7 +90,7 @@ function integer(value: string, name: string, hint: string): number {
 export const OPTIONS: Record<string, OptionSpec> = {
   "--format": {
     value: "NAME",
-    commands: ALL,
+    commands: ["lint", "rules", "explain", "trace"],
     apply: (o, v) => (o.format = v),
     description: `output format: ${reporterNames.join(", ")} (default text)`,
   },
@@ -178,7 +178,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--stats": {
     value: "FILE",
-    commands: ["lint", "explain"],
+    commands: ["lint"],
     apply: (o, v) => (o.statsFile = v),
     description: "table sizes (written by `pgsafe stats`): severity and messages take the rows a scan or rewrite touches into account",
   },
