@@ -1,10 +1,12 @@
 /**
- * What every command needs from its surroundings: pgsafe's version and whether to colour output.
+ * What every command needs from its surroundings: pgsafe's version, whether to colour output, and
+ * writing `--output-file`.
  * Its own module, so that the commands main.ts runs can use it: main.ts must not be imported back
  * at run time (it is the entry point and awaits main() at the top level).
  */
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describeFsError, PgsafeUsageError } from "./errors.js";
 import { fileURLToPath } from "node:url";
 
 /** pgsafe's version, from the package.json above this module (src/cli, or dist/src/cli when built). */
@@ -29,4 +31,15 @@ export function useColor(flag: boolean | undefined, env: Record<string, string |
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   return isTTY && env.TERM !== "dumb";
+}
+
+/** Writes `--output-file` (relative to `cwd`, creating its folders); a failure is a one-line usage error. */
+export function writeOutputFile(cwd: string, file: string, content: string, what = "the report"): void {
+  const target = resolve(cwd, file);
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  } catch (error) {
+    throw new PgsafeUsageError(`Cannot write ${what} to "${file}": ${describeFsError(error)}. Choose another --output-file.`);
+  }
 }

@@ -12,10 +12,9 @@
  * Loads the parser and the lock model, not the rules or the lint engine, and only the reporter
  * of the chosen format.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { ExplainedFile } from "../explain.js";
 import type { ExplainReporter } from "../reporters/explain-text.js";
+import { writeOutputFile } from "./env.js";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
 import type { CliIo } from "./main.js";
 import type { CliOptions } from "./options.js";
@@ -64,13 +63,7 @@ export async function explainCommand(options: CliOptions, io: CliIo, helpers: Ex
   const drawing = { timeline: options.timeline, unicode: options.unicode };
   const report = reporter(files, { color, ...drawing });
   if (options.outputFile) {
-    const target = resolve(io.cwd, options.outputFile);
-    try {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, report);
-    } catch (error) {
-      throw new PgsafeUsageError(`Cannot write the report to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
-    }
+    writeOutputFile(io.cwd, options.outputFile, report);
     // As for lint: the file gets the chosen format, the terminal the readable table.
     if (options.format !== "text") io.stdout.write((await REPORTERS.text())(files, { color: helpers.useColor(options.color), ...drawing }));
   } else if (report) io.stdout.write(report);

@@ -8,13 +8,13 @@
  *
  * Start-up stays light: the linter (parser, rules) and the reporters are imported only when needed.
  */
-import { appendFileSync, mkdirSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+import { appendFileSync, realpathSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LintResult } from "../types.js";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
 import { helpText, parseArgs, type CliOptions } from "./options.js";
-import { packageVersion, useColor } from "./env.js";
+import { packageVersion, useColor, writeOutputFile } from "./env.js";
 
 export interface CliIo {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
@@ -137,13 +137,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
   const stepSummary = summaryFile ? (markdown: string) => appendStepSummary(summaryFile, markdown, io) : undefined;
   const report = reporter(results, { cwd: io.cwd, color, unicode: options.unicode, rules: api.rules, ...(stepSummary ? { stepSummary } : {}) });
   if (options.outputFile) {
-    const target = resolve(io.cwd, options.outputFile);
-    try {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, report);
-    } catch (error) {
-      throw new PgsafeUsageError(`Cannot write the report to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
-    }
+    writeOutputFile(io.cwd, options.outputFile, report);
     // The file gets the chosen format and the terminal the readable report, so that one run can
     // write SARIF (or JSON, ...) and still show the findings in the log.
     if (options.format !== "text") {

@@ -4,10 +4,9 @@
  * (docs/stats.md). pg is loaded only here. A connection or query failure is one line on stderr and
  * exit code 2; the password in the URL is never printed.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import { collectStats, type Queryable } from "../stats/collect.js";
-import { describeFsError, PgsafeUsageError } from "./errors.js";
+import { writeOutputFile } from "./env.js";
+import { PgsafeUsageError } from "./errors.js";
 import type { CliIo } from "./main.js";
 import type { CliOptions } from "./options.js";
 
@@ -92,13 +91,7 @@ export async function statsCommand(options: CliOptions, io: CliIo, connect: Stat
     io.stdout.write(json);
     return 0;
   }
-  const target = resolve(io.cwd, options.outputFile);
-  try {
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, json);
-  } catch (error) {
-    throw new PgsafeUsageError(`Cannot write the table sizes to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
-  }
+  writeOutputFile(io.cwd, options.outputFile, json, "the table sizes");
   io.stderr.write(`pgsafe: wrote the sizes of ${count} table${count === 1 ? "" : "s"} to ${options.outputFile}.\n`);
   return 0;
 }

@@ -12,13 +12,12 @@
  * Progress while the embedded database starts goes to standard error, so that JSON and SARIF on
  * standard output stay clean.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
 import type { TraceOptions } from "../trace/trace.js";
 import type { TraceReport } from "../trace/types.js";
 import type { TraceReporter } from "../reporters/trace-text.js";
-import { useColor } from "./env.js";
-import { describeFsError, PgsafeUsageError } from "./errors.js";
+import { dirname, resolve } from "node:path";
+import { useColor, writeOutputFile } from "./env.js";
+import { PgsafeUsageError } from "./errors.js";
 import type { CliIo } from "./main.js";
 import type { CliOptions } from "./options.js";
 
@@ -68,13 +67,7 @@ export async function traceCommand(options: CliOptions, io: CliIo): Promise<numb
   const color = options.outputFile ? options.color === true : terminalColor;
   const text = reporter(report, { cwd: io.cwd, color });
   if (options.outputFile) {
-    const target = resolve(io.cwd, options.outputFile);
-    try {
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, text);
-    } catch (error) {
-      throw new PgsafeUsageError(`Cannot write the report to "${options.outputFile}": ${describeFsError(error)}. Choose another --output-file.`);
-    }
+    writeOutputFile(io.cwd, options.outputFile, text);
     // As for lint: the file gets the chosen format, the terminal the readable table.
     if (options.format !== "text") io.stdout.write((await REPORTERS.text())(report, { cwd: io.cwd, color: terminalColor }));
   } else io.stdout.write(text);
