@@ -11,6 +11,7 @@
 import { appendFileSync, realpathSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import type { LintResult } from "../types.js";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
 import { helpText, parseArgs, type CliOptions } from "./options.js";
@@ -83,10 +84,11 @@ function appendStepSummary(file: string, markdown: string, io: CliIo): void {
 }
 
 async function lint(options: CliOptions, io: CliIo): Promise<number> {
+  // The parser's WebAssembly starts compiling (off the main thread) while the modules load.
+  void import("libpg-query").catch(() => undefined);
   // Check the format before doing any work; this loads only that reporter.
-  const { loadReporter } = await import("../reporters/index.js");
+  const [{ loadReporter }, api] = await Promise.all([import("../reporters/index.js"), import("../index.js")]);
   const reporter = await loadReporter(options.format);
-  const api = await import("../index.js");
   // The config file first; flags override it (ignore patterns add up).
   const config = options.noConfig ? undefined : await api.loadConfig({ cwd: io.cwd, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   const common = {
@@ -215,5 +217,24 @@ if (isEntryPoint()) {
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw error;
   });
-  process.exitCode = await main(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (usesParserOnly(argv)) {
+    // The parser is a 1.7 MB WebAssembly module. V8 compiles it quickly with its baseline
+    // compiler and then recompiles it with its optimising one on background threads, which the
+    // process waits for before it exits: for one file that doubles the run, and over thousands of
+    // files the optimised code does not win it back (measured in docs/performance.md). Set before
+    // anything loads the parser. PGlite (trace, stats) keeps V8's defaults.
+    setFlagsFromString("--liftoff-only");
+  }
+  process.exitCode = await main(argv);
+}
+
+/** True for the commands whose only WebAssembly is the parser (lint, explain, rules, init). */
+function usesParserOnly(argv: readonly string[]): boolean {
+  try {
+    const { command } = parseArgs(argv);
+    return command !== "trace" && command !== "lsp" && command !== "stats";
+  } catch {
+    return false;
+  }
 }

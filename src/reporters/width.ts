@@ -5,11 +5,13 @@
  * could also drive the terminal) is shown as U+FFFD in one cell.
  */
 
-const segmenter = new Intl.Segmenter("en", { granularity: "grapheme" });
+// Created on first use: building a segmenter costs start-up time, and ASCII lines never need one.
+let segmenter: Intl.Segmenter | undefined;
 
 const EMOJI_PRESENTATION = /\p{Emoji_Presentation}/u;
 const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
 const ZERO_WIDTH = /^(?:\p{Mn}|\p{Me}|\p{Cf})+$/u;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/;
 
@@ -73,7 +75,10 @@ export interface Cell {
 }
 
 export interface RenderedLine {
+  /** Empty for a line of printable ASCII (`ascii`), where cell i is character i. */
   cells: Cell[];
+  /** The line is printable ASCII only: one cell per character, and `text` is what is printed. */
+  ascii?: { text: string };
   /** Total width in cells. */
   width: number;
   /** Length of the source line in UTF-16 code units. */
@@ -82,9 +87,11 @@ export interface RenderedLine {
 
 /** Lays a line out in terminal cells (tabs expanded, control characters replaced). */
 export function renderLine(line: string, tabSize = 4): RenderedLine {
+  // Most SQL is printable ASCII: no grapheme segmentation needed.
+  if (PRINTABLE_ASCII.test(line)) return { cells: [], ascii: { text: line }, width: line.length, length: line.length };
   const cells: Cell[] = [];
   let at = 0;
-  for (const { segment, index } of segmenter.segment(line)) {
+  for (const { segment, index } of (segmenter ??= new Intl.Segmenter("en", { granularity: "grapheme" })).segment(line)) {
     let text = segment;
     let width: number;
     if (segment === "\t") {
@@ -103,6 +110,7 @@ export function renderLine(line: string, tabSize = 4): RenderedLine {
 /** The display cell at which the 1-based UTF-16 `column` of the line starts. */
 export function cellAt(line: RenderedLine, column: number): number {
   const index = column - 1;
+  if (line.ascii) return index;
   if (index >= line.length) return line.width + (index - line.length);
   let cell = 0;
   for (const c of line.cells) {
@@ -114,6 +122,7 @@ export function cellAt(line: RenderedLine, column: number): number {
 
 /** The text of the cells in [from, to): graphemes that fit entirely. */
 export function sliceCells(line: RenderedLine, from: number, to = Infinity): string {
+  if (line.ascii) return line.ascii.text.slice(Math.max(0, from), Math.max(0, Math.min(to, line.length)));
   let out = "";
   for (const c of line.cells) if (c.start >= from && c.start + c.width <= to) out += c.text;
   return out;

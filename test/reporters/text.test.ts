@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { lintText } from "../../src/index.js";
 import text from "../../src/reporters/text.js";
-import { cellAt, displayWidth, graphemeWidth, renderLine } from "../../src/reporters/width.js";
+import { cellAt, displayWidth, graphemeWidth, renderLine, sliceCells } from "../../src/reporters/width.js";
 import { resultFor } from "./helpers.js";
 
 const CWD = "/repo";
@@ -244,5 +244,19 @@ describe("display width", () => {
   it("maps UTF-16 columns to cells", () => {
     const line = renderLine("漢🎉x");
     expect([1, 2, 4, 5].map((c) => cellAt(line, c))).toEqual([0, 2, 4, 5]);
+  });
+
+  it("lays out a printable ASCII line (no segmentation) exactly as the general path does", () => {
+    const ascii = "ALTER TABLE users ADD COLUMN x int;";
+    // The same text followed by an accented letter goes through grapheme segmentation.
+    const general = renderLine(`${ascii}é`);
+    const fast = renderLine(ascii);
+    expect(fast.ascii).toBeDefined();
+    expect(general.ascii).toBeUndefined();
+    expect(fast.width).toBe(ascii.length);
+    for (let column = 1; column <= ascii.length + 3; column++) expect(cellAt(fast, column)).toBe(column - 1);
+    for (const [from, to] of [[0, 5], [3, 12], [10, Infinity], [30, 34], [-2, 4], [40, 50]] as const) {
+      expect(sliceCells(fast, from, to)).toBe(sliceCells(general, from, Math.min(to, ascii.length)));
+    }
   });
 });
