@@ -1,7 +1,7 @@
 /**
  * The pre-commit hook (.pre-commit-hooks.yaml) run the way pre-commit runs it: the staged files
  * matching the hook's `files` regex are appended to `entry` (the `pgsafe` bin, i.e. the built
- * dist/src/cli/main.js), run from the root of the repository. pre-commit itself is not run here.
+ * dist/cli/main.js), run from the root of the repository. pre-commit itself is not run here.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -65,8 +65,9 @@ describe(".pre-commit-hooks.yaml", () => {
 
   it("the git install works: prepare builds dist and bin points to the built CLI", () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: Record<string, string>; scripts: Record<string, string> };
-    expect(pkg.bin.pgsafe).toBe("dist/src/cli/main.js");
-    expect(pkg.scripts.prepare).toBe("tsc -p tsconfig.build.json");
+    expect(pkg.bin.pgsafe).toBe("dist/cli/main.js");
+    expect(pkg.scripts.prepare).toBe("npm run build");
+    expect(pkg.scripts.build).toMatch(/^tsc -p tsconfig\.build\.json && esbuild dist\/src\/cli\/main\.js /);
     expect(readFileSync(BIN, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 });

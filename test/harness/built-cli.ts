@@ -1,13 +1,15 @@
 /**
- * The built CLI for end-to-end tests: dist/src/cli/main.js, rebuilt when it is missing or older
- * than the sources (as `npm run build` builds it, including the executable bit of postbuild).
+ * The built CLI for end-to-end tests: the `pgsafe` bin (dist/cli/main.js, the bundle of
+ * dist/src/cli/main.js), rebuilt when it is missing or older than the sources, as `npm run build`
+ * builds it: tsc, then the esbuild command of the build script, then the executable bit.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
-export const BIN = join(ROOT, "dist", "src", "cli", "main.js");
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin: { pgsafe: string }; scripts: Record<string, string> };
+export const BIN = join(ROOT, PACKAGE.bin.pgsafe);
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -15,6 +17,13 @@ function newestSource(dir: string): number {
     if (entry.isFile() && entry.name.endsWith(".ts")) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
   }
   return newest;
+}
+
+/** The arguments of the build script's esbuild step (one definition of the bundle: package.json). */
+export function bundleArguments(): string[] {
+  const step = PACKAGE.scripts.build!.split("&&").map((s) => s.trim()).find((s) => s.startsWith("esbuild "));
+  if (!step) throw new Error("package.json's build script has no esbuild step");
+  return step.split(/\s+/).slice(1);
 }
 
 /** Builds dist when it is missing or older than src/ and rules/. */
@@ -25,9 +34,11 @@ export function ensureBuilt(): void {
   try {
     execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
   } catch (error) {
-    // A type error elsewhere still emits JavaScript; only a missing bin is fatal here.
-    if (!existsSync(BIN)) throw error;
+    // A type error elsewhere still emits JavaScript; only a missing module is fatal here.
+    if (!existsSync(join(ROOT, "dist", "src", "cli", "main.js"))) throw error;
   }
+  // Not emptied first (as the prebuild script does): another test file may be running the bin.
+  execFileSync(join(ROOT, "node_modules", ".bin", "esbuild"), bundleArguments(), { cwd: ROOT, stdio: "pipe" });
   // As `npm run build` does (postbuild): `npx pgsafe` runs the bin file itself.
   chmodSync(BIN, 0o755);
 }

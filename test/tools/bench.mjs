@@ -33,7 +33,8 @@ const value = (name, fallback) => {
 const CORPUS = value("--corpus", join(ROOT, "..", "shared", "corpus", "real-world"));
 const PAIRS = Number(value("--pairs", "5"));
 const JSON_OUT = value("--json", undefined);
-const BIN = join(ROOT, "dist", "src", "cli", "main.js");
+// The `pgsafe` bin, as users run it (the bundle).
+const BIN = join(ROOT, JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).bin.pgsafe);
 const SQUAWK = join(ROOT, "node_modules", ".bin", "squawk");
 const SMALL = join(ROOT, "fixtures", "examples", "0005_index_orders_status.sql");
 const TIME = "/usr/bin/time";
