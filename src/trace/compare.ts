@@ -15,6 +15,9 @@
  * relfilenode and nothing else may (TRUNCATE swaps in empty storage: `swapsStorage`). Scans: an
  * instant DDL form must read no row of its table by sequential scan, and a scanning DDL form must
  * read some when the table has rows (queries and DML are left out: the planner may use an index).
+ * For a statement that cannot run in a transaction block the observed modes are those a probe saw
+ * while it ran in a copy of the database (probe.ts, `run.locksFrom === "probe"`); with no probe
+ * they are not observable.
  */
 import { LOCK_MODEL, lockRank, statementLocks, type Effect, type LockEffect, type LockForm, type LockMode, type LockModelEntry, type LockModelOptions } from "../analysis/locks.js";
 import { makeRelation, type RelationRef } from "../analysis/names.js";
@@ -201,7 +204,7 @@ export function compareStatement(input: CompareInput): LockComparison[] {
     let status: ComparisonStatus = "confirmed";
     let observedMode: LockMode | undefined;
     let heldBefore: LockMode | undefined;
-    if (!run.inTransaction) {
+    if (run.locksFrom === "none") {
       status = "not-observable";
     } else {
       for (const t of targets) {
@@ -250,15 +253,15 @@ export function compareStatement(input: CompareInput): LockComparison[] {
       status === "mismatch"
         ? bug(problems.join(" "))
         : status === "not-observable"
-          ? "The statement cannot run inside a transaction block, so its locks were released before trace could read them."
+          ? `The statement cannot run inside a transaction block, so its locks were released before trace could read them${run.probe?.failure ? ` (probe: ${run.probe.failure})` : ""}.`
           : heldBefore
             ? `${x.mode}: already held in the transaction before the statement, which needs no more.`
-            : `${x.mode}${rewrite ? ", rewrite" : ""}${rowsRead ? `, scan (${rowsRead} rows read)` : ""}: as the model says.`;
+            : `${x.mode}${rewrite ? ", rewrite" : ""}${rowsRead ? `, scan (${rowsRead} rows read)` : ""}: as the model says${run.locksFrom === "probe" ? " (seen by a probe while the statement ran in a copy of the database)" : ""}.`;
     out.push({ ...base, status, observed, message });
   });
 
   // Locks on pre-existing tables the model does not name.
-  if (run.ok && run.inTransaction) {
+  if (run.ok && run.locksFrom !== "none") {
     for (const [oid, modes] of run.taken) {
       const rel = run.before.relations.get(oid);
       if (!rel || !TABLE_KINDS.has(rel.kind) || covered.has(oid)) continue;

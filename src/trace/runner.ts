@@ -6,8 +6,10 @@
  * locks of the migration. A statement is observed inside a transaction: the migration's own, or,
  * for a statement that would run on its own (autocommit), a BEGIN ... COMMIT that trace puts
  * around it, so that its locks are still held when trace reads pg_locks. Statements PostgreSQL
- * refuses inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, ...) run on their own and
- * their locks are not observable; their storage and catalog changes are.
+ * refuses inside a transaction block (CREATE INDEX CONCURRENTLY, VACUUM, ...) run on their own:
+ * their locks are released before they return, so trace first runs them in a copy of the database
+ * with a probe that reads pg_locks while they run (probe.ts), then for real; their storage and
+ * catalog changes are read from the real run.
  *
  * Around the statement trace reads, with catalog queries that lock no user relation:
  * - pg_class: which relations exist (by OID, so renamed and dropped ones are still recognised),
@@ -22,6 +24,7 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { LOCK_MODES, pgLocksName, strongestLock, type LockMode } from "../analysis/locks.js";
 import { makeRelation } from "../analysis/names.js";
+import { PROBE_FUNCTIONS, PROBE_NOTICE, PROBE_SCHEMA, type LockProbe, type NoProbe } from "./probe.js";
 import type { ObservedLock } from "./types.js";
 
 const MODE_BY_PG_NAME = new Map(LOCK_MODES.map((m) => [pgLocksName(m), m]));
@@ -133,8 +136,16 @@ const NOT_IN_TRANSACTION_BLOCK = new Set(["25001", "2D000"]);
 export interface StatementRun {
   ok: boolean;
   error?: PgError;
-  /** The statement ran inside a transaction (so its locks were read). */
+  /** The statement ran inside a transaction. */
   inTransaction: boolean;
+  /**
+   * Where `taken` comes from: pg_locks inside the transaction, a probe that read pg_locks while
+   * the statement ran in a copy of the database (a statement that cannot run in a transaction
+   * block), or nowhere (`none`: `taken` is empty).
+   */
+  locksFrom: "transaction" | "probe" | "none";
+  /** For a statement that ran on its own: how the probe saw its locks, or why they could not be seen. */
+  probe?: { method?: string; failure?: string };
   before: CatalogSnapshot;
   /** Undefined when it failed. */
   after?: CatalogSnapshot;
@@ -155,7 +166,16 @@ export interface ObserveHooks {
    * relations the static side expects and returns the OIDs of tables whose emptiness matters.
    */
   prepare?: (catalog: CatalogSnapshot) => Promise<number[]>;
+  /**
+   * For a statement that cannot run in a transaction block: the probe that shows its locks
+   * (probe.ts), given the catalog right before it, or why there is none; undefined when there is
+   * nothing to compare.
+   */
+  probe?: (catalog: CatalogSnapshot) => LockProbe | NoProbe | undefined;
 }
+
+/** What a probe saw: the modes the statement held on each relation (OID of the replay database) while it ran. */
+export type ProbeResult = { ok: true; taken: LockSet } | { ok: false; failure: string };
 
 /** One PGlite instance: the database a trace run replays the migrations into. */
 export class TraceSession {
@@ -327,22 +347,41 @@ export class TraceSession {
     let ms = performance.now() - started;
 
     if (!inMigrationTransaction && error && error.code && NOT_IN_TRANSACTION_BLOCK.has(error.code)) {
-      // It must run on its own: its locks are released when it returns.
+      // It must run on its own: its locks are released when it returns. A probe in a copy of
+      // the database sees them while it runs; then it runs for real.
       await this.db.exec("ROLLBACK");
       before = await this.snapshot();
+      const planned = hooks.probe?.(before);
+      const plan = planned && "statement" in planned ? planned : undefined;
+      const probed: ProbeResult | undefined = plan ? await this.probeLocks(plan) : undefined;
       notices.length = 0;
       const t0 = performance.now();
       error = await this.run(sql, notices);
       ms = performance.now() - t0;
       const after = error ? undefined : await this.snapshot();
       this.track(false, error);
-      return { ok: !error, ...(error ? { error } : {}), inTransaction: false, before, ...(after ? { after } : {}), taken: new Map(), heldBefore, withRows, notices, ms };
+      const seen = probed?.ok === true;
+      const probe = plan ? (probed?.ok === false ? { method: plan.method, failure: probed.failure } : { method: plan.method }) : planned;
+      return {
+        ok: !error,
+        ...(error ? { error } : {}),
+        inTransaction: false,
+        locksFrom: seen ? "probe" : "none",
+        ...(probe ? { probe } : {}),
+        before,
+        ...(after ? { after } : {}),
+        taken: probed?.ok === true ? probed.taken : new Map(),
+        heldBefore,
+        withRows,
+        notices,
+        ms,
+      };
     }
 
     if (error) {
       if (!inMigrationTransaction) await this.db.exec("ROLLBACK");
       else this.track(true, error);
-      return { ok: false, error, inTransaction: true, before, taken: new Map(), heldBefore, withRows, notices, ms };
+      return { ok: false, error, inTransaction: true, locksFrom: "transaction", before, taken: new Map(), heldBefore, withRows, notices, ms };
     }
     // A statement can end the migration's transaction itself (COMMIT inside a procedure is refused, but COMMIT / ROLLBACK are statements too).
     const stillIn = this.inTransaction;
@@ -356,7 +395,110 @@ export class TraceSession {
       const fresh = [...modes].filter((m) => !previously?.has(m));
       if (fresh.length > 0) taken.set(oid, new Set(fresh));
     }
-    return { ok: true, inTransaction: stillIn, before, after, taken, heldBefore, withRows, notices, ms };
+    return { ok: true, inTransaction: stillIn, locksFrom: stillIn ? "transaction" : "none", before, after, taken, heldBefore, withRows, notices, ms };
+  }
+
+  /**
+   * Runs a probe (probe.ts) in a copy of the database and returns the locks it saw, by OID of
+   * this database (the copy has the same OIDs). The copy gets the probe function, a row in each
+   * empty table the probe needs one in, the probe's objects and the session's settings, then runs
+   * the probe's statement; it is closed afterwards. Must be called outside a transaction.
+   */
+  async probeLocks(probe: LockProbe): Promise<ProbeResult> {
+    const settings = await this.db.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_catalog.pg_settings WHERE source = 'session' AND name NOT IN ('session_authorization', 'transaction_isolation', 'transaction_read_only', 'transaction_deferrable')",
+    );
+    let copy: PGliteLike | undefined;
+    let step = "copying the database";
+    try {
+      copy = (await this.db.clone()) as PGliteLike;
+      step = "creating the probe";
+      await copy.exec(PROBE_FUNCTIONS);
+      for (const oid of probe.needsRow) {
+        step = "inserting a row for the probe";
+        await insertRow(copy, oid);
+      }
+      for (const sql of probe.setup) {
+        step = `setting up the probe (${sql})`;
+        await copy.exec(sql);
+      }
+      const standIns = new Map<number, number>();
+      for (const s of probe.standIns) {
+        const { rows } = await copy.query<{ oid: number | null }>("SELECT pg_catalog.to_regclass($1)::oid::int AS oid", [s.sql]);
+        if (rows[0]?.oid) standIns.set(rows[0].oid, s.oid);
+      }
+      step = "applying the session's settings";
+      // The migration's own settings (search_path, role, ...), so that its names resolve as in the replay database.
+      for (const s of settings.rows) {
+        try {
+          await copy.query("SELECT pg_catalog.set_config($1, $2, false)", [s.name, s.setting]);
+        } catch {
+          // A setting the copy refuses (a read-only one) does not change which locks the statement takes.
+        }
+      }
+      await copy.exec(`SET client_min_messages = notice; SELECT pg_catalog.set_config('${PROBE_SCHEMA}.calls', '0', false)`);
+      step = "running the statement with the probe";
+      const taken: LockSet = new Map();
+      let fired = false;
+      await copy.exec(probe.statement, {
+        onNotice: (notice) => {
+          const message = notice.message ?? "";
+          if (!message.startsWith(PROBE_NOTICE)) return;
+          fired = true;
+          for (const l of JSON.parse(message.slice(PROBE_NOTICE.length)) as { oid: number | null; mode: string }[]) {
+            const mode = MODE_BY_PG_NAME.get(l.mode);
+            if (l.oid === null || !mode) continue;
+            const oid = standIns.get(l.oid) ?? l.oid;
+            const set = taken.get(oid) ?? new Set<LockMode>();
+            set.add(mode);
+            taken.set(oid, set);
+          }
+        },
+      });
+      if (!fired) return { ok: false, failure: "the probe was not called while the statement ran" };
+      return { ok: true, taken };
+    } catch (error) {
+      return { ok: false, failure: `${step} failed: ${toPgError(error).message}` };
+    } finally {
+      await copy?.close();
+    }
+  }
+}
+
+/** What probeLocks uses of the copy (PGlite's clone() is typed as the interface). */
+type PGliteLike = Pick<PGlite, "exec" | "query" | "close">;
+
+/**
+ * Inserts a row into an empty table of the copy, so that a probe evaluated per row is called.
+ * The row only has to exist, not to be valid: for this one INSERT the table's NOT NULL and CHECK
+ * constraints are lifted in the copy's catalog (and put back before the commit), and
+ * session_replication_role = replica skips triggers and foreign-key checks.
+ */
+async function insertRow(copy: PGliteLike, oid: number): Promise<void> {
+  const { rows } = await copy.query<{ name: string }>(
+    "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS name FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1",
+    [oid],
+  );
+  const table = rows[0]?.name;
+  if (!table) return;
+  const filled = await copy.query<{ filled: boolean }>(`SELECT EXISTS (SELECT FROM ONLY ${table}) AS filled`);
+  if (filled.rows[0]?.filled) return;
+  await copy.exec("BEGIN");
+  try {
+    await copy.exec("SET LOCAL session_replication_role = replica");
+    const notNull = await copy.query<{ num: number }>(
+      "UPDATE pg_catalog.pg_attribute SET attnotnull = false WHERE attrelid = $1 AND attnum > 0 AND attnotnull RETURNING attnum::int AS num",
+      [oid],
+    );
+    const checks = await copy.query<{ n: number }>("SELECT relchecks::int AS n FROM pg_catalog.pg_class WHERE oid = $1", [oid]);
+    await copy.query("UPDATE pg_catalog.pg_class SET relchecks = 0 WHERE oid = $1", [oid]);
+    await copy.exec(`INSERT INTO ${table} DEFAULT VALUES`);
+    await copy.query("UPDATE pg_catalog.pg_attribute SET attnotnull = true WHERE attrelid = $1 AND attnum = ANY($2::int[])", [oid, notNull.rows.map((r) => r.num)]);
+    await copy.query("UPDATE pg_catalog.pg_class SET relchecks = $2 WHERE oid = $1", [oid, checks.rows[0]?.n ?? 0]);
+    await copy.exec("COMMIT");
+  } catch (error) {
+    await copy.exec("ROLLBACK");
+    throw error;
   }
 }
 

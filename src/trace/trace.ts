@@ -39,6 +39,7 @@ import { toJsonMessage } from "../reporters/json.js";
 import { readSqlFile } from "../sql-file.js";
 import type { LintResult } from "../types.js";
 import { catalogHooks, compareStatement, expectationsOf, lockModel, scanChecked, verdictOf, type StaticModel } from "./compare.js";
+import { planProbe } from "./probe.js";
 import { relationLabel, relkindName, strongest, TraceSession, type CatalogSnapshot, type PgError, type StatementRun } from "./runner.js";
 import type { ColumnChange, ConstraintChange, Observed, ObservedLock, SeedReport, TracedFile, TracedFinding, TracedStatement, TraceReport, TraceSummary } from "./types.js";
 
@@ -235,7 +236,8 @@ function catalogChanges(before: CatalogSnapshot, after: CatalogSnapshot): { colu
 /** Builds the `observed` record of a statement that ran. */
 function observedOf(run: StatementRun, errorAt: (error: PgError) => { line: number; column: number }, expectedOids: ReadonlySet<number>): Observed {
   const observed: Observed = emptyObserved(run.ok ? "ok" : "error");
-  observed.locks = run.inTransaction ? "transaction" : "none";
+  observed.locks = run.locksFrom;
+  if (run.probe) observed.probe = run.probe;
   observed.ms = Math.round(run.ms * 10) / 10;
   observed.taken = lockList(run, run.taken);
   observed.alreadyHeld = lockList(run, run.heldBefore, expectedOids);
@@ -382,6 +384,7 @@ export async function traceMigration(session: TraceSession, text: string, filePa
           const probe = expectations.map((x, i) => (scanChecked(x, resolved[i] !== undefined ? catalog.relations.get(resolved[i]!) : undefined) ? resolved[i]! : undefined));
           return [...new Set(probe.filter((o): o is number => o !== undefined))];
         },
+        probe: (catalog) => planProbe({ sql: unit.text, statement, expectations, resolved, catalog }),
       });
       const skipped = run.notices.some((n) => /already exists, skipping|does not exist, skipping/.test(n));
       const comparisons = compareStatement({ expectations, resolved, run, skipped });

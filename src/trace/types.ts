@@ -20,11 +20,14 @@ export type RunStatus =
  * How the statement's locks were observed:
  * - `transaction`: inside a transaction (the migration's own, or one trace opened around a
  *   statement that runs on its own): pg_locks of the backend right after the statement;
- * - `none`: the statement cannot run inside a transaction block (CREATE INDEX CONCURRENTLY,
- *   VACUUM, ...), so its locks are released before trace can look at them; rewrites and catalog
- *   changes are still observed.
+ * - `probe`: the statement cannot run inside a transaction block (CREATE INDEX CONCURRENTLY,
+ *   VACUUM, ...) and releases its locks before it returns, so trace ran it first in a copy of the
+ *   database where a probe read pg_locks while it ran (`probe.method` says where the probe sat),
+ *   then for real; rewrites and catalog changes are those of the real run;
+ * - `none`: such a statement whose locks no probe saw (`probe.failure` says why); rewrites and
+ *   catalog changes are still observed.
  */
-export type LockObservation = "transaction" | "none";
+export type LockObservation = "transaction" | "probe" | "none";
 
 export interface ObservedLock {
   /** As Postgres prints the name: `users`, `app.users`. */
@@ -80,6 +83,8 @@ export interface Observed {
   /** Why the statement did not run (status `not-run`). */
   reason?: string;
   locks: LockObservation;
+  /** For a statement that cannot run in a transaction block: how the probe saw its locks, or why they could not be seen. */
+  probe?: { method?: string; failure?: string };
   /** Locks the statement took on relations that existed before it (nothing for `locks: "none"`). */
   taken: ObservedLock[];
   /** Locks already held in the transaction before the statement, on the relations the model expects to be locked. */
@@ -100,14 +105,15 @@ export interface Observed {
 
 /**
  * One relation's comparison:
- * - `confirmed`: the model's mode (and rewrite / scan where observable) is what Postgres did;
+ * - `confirmed`: the model's mode (and rewrite / scan where observable) is what Postgres did
+ *   (for a statement that cannot run in a transaction block: what the probe saw it take);
  * - `static-only`: the model predicted a lock that was not observed (the relation did not exist
  *   before the statement, or the statement failed or did not run);
  * - `trace-only`: Postgres locked a pre-existing table the model does not name (partitions,
  *   tables reached through views, triggers or foreign keys the statement does not mention);
  * - `mismatch`: both saw the relation but disagree: a bug in pgsafe's lock model;
  * - `not-observable`: the statement ran outside any transaction block, so its locks were gone
- *   before they could be read.
+ *   before they could be read, and no probe saw them (see `Observed.probe`).
  */
 export type ComparisonStatus = "confirmed" | "static-only" | "trace-only" | "mismatch" | "not-observable";
 
@@ -130,8 +136,8 @@ export type Verdict = ComparisonStatus | "none";
 /**
  * A lint finding on a traced statement. For a rule that names the lock its statement takes
  * (`meta.docs.lock`): whether PostgreSQL took that lock on a pre-existing relation (`confirmed`),
- * did not (`not-observed`), or could not be watched (`not-observable`: the statement ran outside a
- * transaction block, failed or did not run).
+ * did not (`not-observed`), or could not be watched (`not-observable`: the statement failed, did not
+ * run, or ran outside a transaction block with no probe seeing its locks).
  */
 export interface TracedFinding extends JsonMessage {
   lock?: { mode: LockMode; observed: "confirmed" | "not-observed" | "not-observable" };

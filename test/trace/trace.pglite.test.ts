@@ -55,13 +55,19 @@ describe("trace fixtures/examples", () => {
     for (const f of report.files) {
       for (const s of f.statements) {
         expect(s.observed.status, `${f.file}:${s.line}`).toBe("ok");
-        expect(["confirmed", "not-observable", "none"], `${f.file}:${s.line} ${s.text}`).toContain(s.verdict);
+        expect(["confirmed", "none"], `${f.file}:${s.line} ${s.text}`).toContain(s.verdict);
       }
     }
-    // CREATE UNIQUE INDEX CONCURRENTLY runs on its own: its locks cannot be read.
+    // CREATE UNIQUE INDEX CONCURRENTLY runs on its own: a probe in a copy of the database saw its lock.
     const concurrent = statementAt(report, "0002_index_users_email.sql", /CONCURRENTLY/);
-    expect(concurrent.verdict).toBe("not-observable");
+    expect(concurrent.verdict).toBe("confirmed");
+    expect(concurrent.observed.locks).toBe("probe");
+    expect(concurrent.observed.probe).toEqual({ method: "the index predicate calls the probe while PostgreSQL builds the index" });
+    expect(concurrent.comparisons.map((c) => [c.relation, c.status, c.observed?.mode])).toEqual([["users", "confirmed", "SHARE UPDATE EXCLUSIVE"]]);
     expect(concurrent.observed.created).toEqual(["users_email_key"]);
+    // The index the replay database got is the one the migration wrote (the probe ran in the copy only).
+    const indexdef = await session.db.query<{ def: string }>("SELECT pg_get_indexdef('users_email_key'::regclass) AS def");
+    expect(indexdef.rows[0]!.def).toBe("CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)");
     // The foreign key locks both tables in SHARE ROW EXCLUSIVE; NOT VALID is recorded.
     const fk = statementAt(report, "0003_orders_user_fk_not_valid.sql", /ADD CONSTRAINT/);
     expect(fk.comparisons.map((c) => [c.relation, c.status, c.observed?.mode])).toEqual([
@@ -226,6 +232,87 @@ describe("rewrites and failures", () => {
   });
 });
 
+describe("statements that cannot run in a transaction block", () => {
+  /** Traces SQL as a psql file (autocommit) and returns its statements. */
+  async function traceSql(sql: string): Promise<TracedStatement[]> {
+    const file = await traceMigration(session, sql, "<migration>", { framework: "none" });
+    return file!.statements;
+  }
+
+  /** The replay database holds nothing of the probes. */
+  async function noProbeLeft(): Promise<void> {
+    const { rows } = await session.db.query<{ n: number }>(
+      "SELECT ((SELECT count(*) FROM pg_namespace WHERE nspname = 'pgsafe_trace') + (SELECT count(*) FROM pg_event_trigger) + (SELECT count(*) FROM pg_class WHERE relname LIKE 'pgsafe\\_trace%'))::int AS n",
+    );
+    expect(rows[0]!.n).toBe(0);
+  }
+
+  it("VACUUM of an empty table: the probe inserts a row in the copy only (NOT NULL, CHECK, foreign key and trigger notwithstanding)", async () => {
+    await session.db.exec(`
+      CREATE TABLE accounts (id int PRIMARY KEY);
+      CREATE TABLE ledger (id bigint PRIMARY KEY, account int NOT NULL REFERENCES accounts, amount numeric NOT NULL CHECK (amount <> 0), note text);
+      CREATE FUNCTION ledger_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no'; END $$;
+      CREATE TRIGGER ledger_refuse BEFORE INSERT ON ledger FOR EACH ROW EXECUTE FUNCTION ledger_refuse();`);
+    const catalog = async (): Promise<unknown> =>
+      (await session.db.query("SELECT attname, attnotnull, (SELECT relchecks FROM pg_class WHERE oid = 'ledger'::regclass) AS checks FROM pg_attribute WHERE attrelid = 'ledger'::regclass AND attnum > 0 ORDER BY attnum")).rows;
+    const before = await catalog();
+    const [vacuum] = await traceSql("VACUUM ledger;");
+    expect(vacuum!.observed.probe?.failure).toBeUndefined();
+    expect(vacuum!.observed.locks).toBe("probe");
+    expect(vacuum!.verdict).toBe("confirmed");
+    expect(vacuum!.comparisons.map((c) => [c.relation, c.status, c.observed?.mode])).toEqual([["ledger", "confirmed", "SHARE UPDATE EXCLUSIVE"]]);
+    expect((await session.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger")).rows[0]!.n).toBe(0);
+    expect(await catalog()).toEqual(before);
+    await noProbeLeft();
+  });
+
+  it("the copy gets the migration's session settings: names resolve through its search_path", async () => {
+    await session.db.exec(`
+      CREATE SCHEMA app;
+      CREATE TABLE app.orders (id int PRIMARY KEY, status text);
+      INSERT INTO app.orders SELECT g, 's' || g % 3 FROM generate_series(1, 50) g;
+      CREATE TABLE app.events (id int, at int) PARTITION BY RANGE (at);
+      CREATE TABLE app.events_1 PARTITION OF app.events FOR VALUES FROM (0) TO (10);`);
+    const statements = await traceSql(`SET search_path = app;
+CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status) WHERE status <> 's0';
+REINDEX INDEX CONCURRENTLY orders_status_idx;
+REINDEX TABLE CONCURRENTLY orders;
+DROP INDEX CONCURRENTLY orders_status_idx;
+ALTER TABLE events DETACH PARTITION events_1 CONCURRENTLY;
+VACUUM FULL orders;
+VACUUM orders;
+`);
+    const alone = statements.slice(1);
+    expect(alone.map((s) => [s.observed.status, s.observed.probe?.failure, s.verdict])).toEqual(alone.map(() => ["ok", undefined, "confirmed"]));
+    expect(alone.map((s) => s.comparisons.map((c) => `${c.relation}${c.kind === "index" ? " (index)" : c.kind === "indexes-of-table" ? " (indexes)" : ""}: ${c.observed?.mode ?? "-"}`))).toEqual([
+      ["orders: SHARE UPDATE EXCLUSIVE"],
+      // An index's table is labelled from the catalog, a relation the statement names as written.
+      ["app.orders: SHARE UPDATE EXCLUSIVE", "orders_status_idx (index): SHARE UPDATE EXCLUSIVE"],
+      ["orders: SHARE UPDATE EXCLUSIVE", "orders (indexes): SHARE UPDATE EXCLUSIVE"],
+      ["app.orders: SHARE UPDATE EXCLUSIVE", "orders_status_idx (index): ACCESS EXCLUSIVE"],
+      ["events: SHARE UPDATE EXCLUSIVE", "events_1: ACCESS EXCLUSIVE"],
+      ["orders: ACCESS EXCLUSIVE"],
+      ["orders: SHARE UPDATE EXCLUSIVE"],
+    ]);
+    // The partial index kept its predicate; the detached partition is detached.
+    expect(alone[0]!.observed.created).toEqual(["app.orders_status_idx"]);
+    expect((await session.db.query("SELECT count(*)::int AS n FROM pg_inherits")).rows).toEqual([{ n: 0 }]);
+    await noProbeLeft();
+  });
+
+  it("a statement no probe sees into stays not observable, and says why", async () => {
+    await session.db.exec("CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 10)");
+    // Without index cleanup VACUUM never summarises the probe's BRIN range, so the probe is not called.
+    const [vacuum] = await traceSql("VACUUM (INDEX_CLEANUP OFF) t;");
+    expect(vacuum!.observed.status).toBe("ok");
+    expect(vacuum!.observed.locks).toBe("none");
+    expect(vacuum!.verdict).toBe("not-observable");
+    expect(vacuum!.observed.probe?.failure).toBe("the probe was not called while the statement ran");
+    expect(vacuum!.comparisons[0]!.message).toContain("(probe: the probe was not called while the statement ran)");
+    await noProbeLeft();
+  });
+});
+
 describe("a wrong model entry", () => {
   it("is reported as a mismatch, naming it a pgsafe bug", async () => {
     const model = withModelEntry("create-index", { mode: "SHARE ROW EXCLUSIVE" });
@@ -271,7 +358,7 @@ describe("the framework fixtures", () => {
         expect(s.observed.error!.code, `${f.file}:${s.line} ${s.observed.error!.message}`).toBe("25001");
         expect(s.findings.map((m) => m.ruleId), `${f.file}:${s.line}`).toContain("ban-concurrently-in-transaction");
       }
-      for (const s of f.statements.filter((x) => x.observed.status === "ok" && /\bCONCURRENTLY\b/i.test(x.text))) expect(s.verdict, `${f.file}:${s.line}`).toBe("not-observable");
+      for (const s of f.statements.filter((x) => x.observed.status === "ok" && /\bCONCURRENTLY\b/i.test(x.text))) expect(s.verdict, `${f.file}:${s.line}`).toBe("confirmed");
     }
     // Down migrations never run.
     const all = report.files.map((f) => f.file);
