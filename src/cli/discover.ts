@@ -131,7 +131,7 @@ export async function discoverFiles(inputs: readonly string[], options: Discover
     seen.add(file);
     let real = file;
     try {
-      real = realpathSync(file);
+      real = realpathSync.native(file);
     } catch {
       // Unreadable: reading it reports the problem, naming the file.
     }

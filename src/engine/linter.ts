@@ -182,7 +182,8 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
   // Create every enabled rule and index its visitors by node type.
   const listeners = new Map<string, { ruleId: string; fn: (node: unknown) => void }[]>();
   const broken = new Set<string>();
-  for (const [ruleId, severity] of Object.entries(options.severities)) {
+  for (const ruleId in options.severities) {
+    const severity = options.severities[ruleId]!;
     const rule = options.rules[ruleId];
     if (!rule) continue;
     const context = {
@@ -203,11 +204,12 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
       internalError(ruleId, e);
       continue;
     }
-    for (const [key, fn] of Object.entries(visitor)) {
+    for (const key in visitor) {
+      const fn = (visitor as Record<string, unknown>)[key];
       if (typeof fn !== "function") continue;
-      const list = listeners.get(key) ?? [];
+      let list = listeners.get(key);
+      if (!list) listeners.set(key, (list = []));
       list.push({ ruleId, fn: fn as (node: unknown) => void });
-      listeners.set(key, list);
     }
   }
 
@@ -226,10 +228,14 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
   };
 
   dispatch("Migration", sourceCode.ast);
-  if (listeners.size > 0) {
+  // Only the node types some rule listens to are visited (rules listen to statements, not to every expression).
+  const listened = new Set<string>();
+  for (const key of listeners.keys()) if (key !== "Migration" && key !== "Migration:exit") listened.add(key.endsWith(":exit") ? key.slice(0, -5) : key);
+  if (listened.size > 0) {
     sourceCode.walk(
       (node) => dispatch(node.type, node),
       (node) => dispatch(`${node.type}:exit`, node),
+      listened,
     );
   }
   dispatch("Migration:exit", sourceCode.ast);

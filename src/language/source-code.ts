@@ -48,12 +48,16 @@ export interface MigrationRoot {
   loc: SourceLocation;
 }
 
-const IS_NODE_KEY = /^[A-Z]/;
-
-/** True for a libpg-query wrapper object `{ NodeType: {...} }`. */
+/** The node type of a libpg-query wrapper object `{ NodeType: {...} }` (one key, capitalised). */
 function wrappedType(value: object): string | undefined {
-  const keys = Object.keys(value);
-  return keys.length === 1 && IS_NODE_KEY.test(keys[0]!) ? keys[0] : undefined;
+  let key: string | undefined;
+  for (const k in value) {
+    if (key !== undefined) return undefined;
+    key = k;
+  }
+  if (key === undefined) return undefined;
+  const first = key.charCodeAt(0);
+  return first >= 65 && first <= 90 ? key : undefined;
 }
 
 export class PgSourceCode {
@@ -118,8 +122,24 @@ export class PgSourceCode {
   tokensOf(statement: ParsedStatement): Token[] {
     let tokens = this.#statementTokens.get(statement.index);
     if (!tokens) {
-      const local = tokenize(new SourceText(statement.text));
-      tokens = local.map((t) => ({ ...t, start: t.start + statement.start, end: t.end + statement.start }));
+      if (statement.hiddenIn || statement.locate) {
+        // The statement's text is the body of a string (a DO block, a function): tokenized alone.
+        const local = tokenize(new SourceText(statement.text));
+        tokens = local.map((t) => ({ ...t, start: t.start + statement.start, end: t.end + statement.start }));
+      } else {
+        // A statement spans whole tokens of the file (first to last): its share of the file's tokens.
+        const all = this.parsed.tokens;
+        let lo = 0;
+        let hi = all.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (all[mid]!.start < statement.start) lo = mid + 1;
+          else hi = mid;
+        }
+        let end = lo;
+        while (end < all.length && all[end]!.start < statement.end) end++;
+        tokens = all.slice(lo, end);
+      }
       this.#statementTokens.set(statement.index, tokens);
     }
     return tokens;
@@ -173,32 +193,64 @@ export class PgSourceCode {
     return undefined;
   }
 
-  /** Calls `enter` / `exit` for every statement node and every wrapped node inside it, depth first. */
-  walk(enter: (node: PgNode) => void, exit: (node: PgNode) => void): void {
-    const visit = (value: unknown, statement: ParsedStatement, parent: PgNode): void => {
+  /**
+   * Calls `enter` / `exit` for every statement node and every wrapped node inside it, depth first;
+   * with `only`, for the nodes of those types alone (their `parent`s are still the nearest wrapped
+   * node, made when needed), which spares a node object for every expression of the file.
+   */
+  walk(enter: (node: PgNode) => void, exit: (node: PgNode) => void, only?: ReadonlySet<string>): void {
+    // The wrapped nodes on the path from the statement down, and their PgNodes once made.
+    const types: string[] = [];
+    const inners: AstObject[] = [];
+    const nodes: (PgNode | undefined)[] = [];
+    let statement!: ParsedStatement;
+    const nodeAt = (depth: number): PgNode => {
+      let node = nodes[depth];
+      if (!node) {
+        node = new PgNode(types[depth]!, inners[depth]!, statement, nodeAt(depth - 1), this);
+        nodes[depth] = node;
+      }
+      return node;
+    };
+    const visit = (value: unknown): void => {
       if (value === null || typeof value !== "object") return;
       if (Array.isArray(value)) {
-        for (const v of value) visit(v, statement, parent);
+        for (const v of value) visit(v);
         return;
       }
       const type = wrappedType(value);
       if (type !== undefined) {
         const inner = (value as Record<string, unknown>)[type];
         if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
-          const node = new PgNode(type, inner as AstObject, statement, parent, this);
-          enter(node);
-          for (const v of Object.values(inner)) visit(v, statement, node);
-          exit(node);
+          const depth = types.length;
+          types.push(type);
+          inners.push(inner as AstObject);
+          nodes.push(undefined);
+          const listened = !only || only.has(type);
+          if (listened) enter(nodeAt(depth));
+          for (const key in inner) visit((inner as Record<string, unknown>)[key]);
+          if (listened) exit(nodeAt(depth));
+          types.pop();
+          inners.pop();
+          nodes.pop();
           return;
         }
       }
-      for (const v of Object.values(value)) visit(v, statement, parent);
+      for (const key in value) visit((value as Record<string, unknown>)[key]);
     };
-    for (const statement of this.parsed.statements) {
-      const node = new PgNode(statement.type, statement.node, statement, null, this, [statement.start, statement.end]);
-      enter(node);
-      for (const v of Object.values(statement.node)) visit(v, statement, node);
-      exit(node);
+    for (const s of this.parsed.statements) {
+      statement = s;
+      const node = new PgNode(s.type, s.node, s, null, this, [s.start, s.end]);
+      types.push(s.type);
+      inners.push(s.node);
+      nodes.push(node);
+      const listened = !only || only.has(s.type);
+      if (listened) enter(node);
+      for (const key in s.node) visit(s.node[key]);
+      if (listened) exit(node);
+      types.pop();
+      inners.pop();
+      nodes.pop();
     }
   }
 

@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { sqlFilesBelow } from "../harness/files.js";
 import { lexSql } from "../../src/parser/lexer.js";
 import { SourceText } from "../../src/parser/positions.js";
-import { scanWithPostgres, type Token } from "../../src/parser/tokens.js";
+import { scanWithPostgres, tokenize, type Token } from "../../src/parser/tokens.js";
+import { parseSql } from "../../src/parser/parse.js";
+import { PgSourceCode } from "../../src/language/source-code.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CORPUS = join(ROOT, "..", "shared", "corpus");
@@ -43,6 +45,27 @@ describe("lexer", () => {
     expect(compared).toBeGreaterThan(dirs.length === 1 ? 50 : 4000);
     if (compared === 0) ctx.skip();
   });
+
+  it("a statement's tokens (its share of the file's) equal the statement lexed alone, on every corpus file", () => {
+    const dirs = [join(CORPUS, "real-world")].filter((d) => existsSync(d));
+    if (dirs.length === 0) {
+      console.warn(`lexer: ${CORPUS} is not there; comparing on the fixtures only.`);
+      dirs.push(join(ROOT, "fixtures"));
+    }
+    const key = (t: Token, offset: number) => `${t.kind} ${t.start + offset}-${t.end + offset} ${t.upper}${t.unterminated ? " unterminated" : ""}`;
+    let compared = 0;
+    for (const file of dirs.flatMap(sqlFilesBelow)) {
+      const parsed = parseSql(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+      const sourceCode = new PgSourceCode(parsed);
+      for (const statement of parsed.statements) {
+        if (statement.hiddenIn || statement.locate) continue;
+        compared++;
+        const alone = tokenize(new SourceText(statement.text)).map((t) => key(t, statement.start));
+        expect(sourceCode.tokensOf(statement).map((t) => key(t, 0)), `${file} statement ${statement.index}`).toEqual(alone);
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
+  }, 120_000);
 
   it("numbers: underscores, prefixes, decimals, exponents, and `..`", () => {
     expect(texts("SELECT 1_000, 0x1F, 0o17, 0b101, 1.5, .5, 1., 1e10, 2.5E-3, 1..2")).toEqual([
