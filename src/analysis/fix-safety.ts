@@ -28,18 +28,26 @@ function escapeRegExp(text: string): string {
 
 const wordPatterns = new Map<string, RegExp>();
 
-/** Whether the token names `name`: an identifier equal to it, or a string (a function body, dynamic SQL) containing it as a word. */
-function mentions(token: Token, text: string, name: string): boolean {
-  const raw = text.slice(token.start, token.end);
-  if (token.kind === "word") return identifierOf(raw) === name;
-  if (token.kind !== "string") return false;
+/** A name made of word characters only: found in a string by looking up the string's words. */
+const PLAIN_NAME = /^[\w$]+$/;
+
+/** Whether a string (a function body, dynamic SQL) contains `name` as a word, ignoring case. */
+function stringMentions(names: StatementNames, text: string, name: string): boolean {
+  if (names.strings.length === 0) return false;
+  if (PLAIN_NAME.test(name)) {
+    if (!names.stringWords) {
+      names.stringWords = new Set();
+      for (const t of names.strings) for (const word of text.slice(t.start, t.end).toLowerCase().split(/[^\w$]+/)) if (word) names.stringWords.add(word);
+    }
+    return names.stringWords.has(name.toLowerCase());
+  }
   let pattern = wordPatterns.get(name);
   if (!pattern) {
     pattern = new RegExp(`(^|[^\\w$])${escapeRegExp(name)}($|[^\\w$])`, "i");
     if (wordPatterns.size > 10_000) wordPatterns.clear();
     wordPatterns.set(name, pattern);
   }
-  return pattern.test(raw);
+  return names.strings.some((t) => pattern.test(text.slice(t.start, t.end)));
 }
 
 /**
@@ -59,7 +67,7 @@ export function columnUsedElsewhere(sourceCode: PgSourceCode, statement: ParsedS
     const names = namesOf(sourceCode, s);
     const named = (name: string): boolean => {
       if (names.identifiers.has(name) && !(s.index === statement.index && onlyAt(names, name, declared))) return true;
-      return names.strings.some((t) => mentions(t, text, name));
+      return stringMentions(names, text, name);
     };
     if (alsoNames.some(named)) return true;
     if (s.index !== statement.index && !named(use.table.name)) continue;
@@ -73,6 +81,8 @@ interface StatementNames {
   identifiers: Map<string, number[]>;
   /** Its string tokens (function bodies, dynamic SQL). */
   strings: Token[];
+  /** The words of those strings, lower-cased (made on first use). */
+  stringWords?: Set<string>;
 }
 
 const namesCache = new WeakMap<ParsedStatement, StatementNames>();
