@@ -9,20 +9,48 @@ import type { PgRuleDefinition, PgSourceCode } from "../src/types.js";
 const keyOf = (rangeVar: unknown): string | undefined => relationFromRangeVar(rangeVar as AstObject | undefined)?.key;
 
 /** The statement that created `table` (before `index`), if the file did, by CREATE TABLE [AS] or SELECT INTO. */
-function creation(statements: ParsedStatement[], table: RelationRef, index: number): ParsedStatement | undefined {
-  for (let i = index; i >= 0; i--) {
-    const s = statements[i]!;
-    const node = s.node;
-    const created = s.type === "CreateStmt" ? keyOf(node.relation) : s.type === "CreateTableAsStmt" ? keyOf((node.into as AstObject | undefined)?.rel) : undefined;
-    if (created === table.key) return s;
+interface FileTables {
+  /** Statement indices creating each table (CREATE TABLE, CREATE TABLE AS), in order. */
+  created: Map<string, number[]>;
+  /** Tables that the file attaches as a partition somewhere. */
+  attached: Set<string>;
+}
+
+const fileTables = new WeakMap<ParsedStatement[], FileTables>();
+
+/** Which statements create which table, and which tables become partitions: read once per file. */
+function tablesOf(statements: ParsedStatement[]): FileTables {
+  let tables = fileTables.get(statements);
+  if (!tables) {
+    tables = { created: new Map(), attached: new Set() };
+    for (const s of statements) {
+      const node = s.node;
+      const created = s.type === "CreateStmt" ? keyOf(node.relation) : s.type === "CreateTableAsStmt" ? keyOf((node.into as AstObject | undefined)?.rel) : undefined;
+      if (created !== undefined) {
+        const list = tables.created.get(created);
+        if (list) list.push(s.index);
+        else tables.created.set(created, [s.index]);
+      }
+      if (s.type !== "AlterTableStmt") continue;
+      for (const c of (node.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []) {
+        if (c.AlterTableCmd?.subtype !== "AT_AttachPartition") continue;
+        const key = keyOf((c.AlterTableCmd.def as { PartitionCmd?: AstObject })?.PartitionCmd?.name);
+        if (key !== undefined) tables.attached.add(key);
+      }
+    }
+    fileTables.set(statements, tables);
   }
+  return tables;
+}
+
+/** The last statement at or before `index` that creates the table. */
+function creation(statements: ParsedStatement[], table: RelationRef, index: number): ParsedStatement | undefined {
+  const list = tablesOf(statements).created.get(table.key);
+  if (!list) return undefined;
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]! <= index) return statements[list[i]!];
   return undefined;
 }
 
-/**
- * Every index of the table is known: the file created it (not with LIKE, which may copy indexes, nor as
- * a partition, which gets its parent's), or an earlier file of the run did; and it is never attached.
- */
 function indexesKnown(sourceCode: PgSourceCode, table: RelationRef, statement: ParsedStatement): boolean {
   const { statements } = sourceCode.parsed;
   const created = creation(statements, table, statement.index);
@@ -34,14 +62,9 @@ function indexesKnown(sourceCode: PgSourceCode, table: RelationRef, statement: P
     const known = sourceCode.migration.options.schema?.table(table);
     if (!known?.created || !known.complete) return false;
   }
-  return !statements.some((s) =>
-    ((s.node.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).some(
-      (c) => c.AlterTableCmd?.subtype === "AT_AttachPartition" && keyOf((c.AlterTableCmd.def as { PartitionCmd?: AstObject })?.PartitionCmd?.name) === table.key,
-    ),
-  );
+  return !tablesOf(statements).attached.has(table.key);
 }
 
-/** The indexes earlier files of the run created on `table` (not created by this file), less those dropped by `upTo`. */
 function indexesFromSchema(sourceCode: PgSourceCode, table: RelationRef, upTo: number): readonly SchemaIndex[] {
   if (creation(sourceCode.parsed.statements, table, upTo)) return [];
   return (sourceCode.migration.options.schema?.indexes(table) ?? []).filter((index) => !droppedInFile(sourceCode.parsed, index, upTo));
