@@ -12,17 +12,42 @@ import type { PgRuleDefinition } from "../src/types.js";
  * over 63 bytes is an error, not a truncation.
  * https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS
  */
-/**
- * An identifier over 63 bytes is a run of at least 16 identifier characters (4 bytes each at
- * most), or 16 characters between double quotes (where `""` is one quote), of more than 63 bytes.
- * A statement without such a run cannot hold one, and its tokens need not be scanned. (The `u`
- * flag counts code points; a `U&"..."` identifier is always scanned, its escapes are decoded then.)
- */
-const LONG_RUN = /[\p{L}\p{N}_$\u{80}-\u{10FFFF}]{16,}|"(?:[^"]|""){16,}|[uU]&"/gu;
+/** UTF-8 bytes of one UTF-16 code unit (each half of a surrogate pair counts 2: 4 for the pair). */
+function utf8Bytes(unit: number): number {
+  return unit < 0x80 ? 1 : unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff) ? 2 : 3;
+}
 
+/** Letters, digits, `_`, `$` and anything beyond ASCII: what an unquoted identifier can be made of. */
+function isIdentifierUnit(unit: number): boolean {
+  return unit >= 0x80 || (unit >= 0x61 && unit <= 0x7a) || (unit >= 0x41 && unit <= 0x5a) || (unit >= 0x30 && unit <= 0x39) || unit === 0x5f || unit === 0x24;
+}
+
+/**
+ * An identifier over 63 bytes is a run of identifier characters, or the text between double
+ * quotes, of more than 63 bytes. A statement without such a run cannot hold one, and its tokens
+ * need not be scanned. A `U&"..."` identifier is always scanned (its escapes are decoded then).
+ */
 function mayHoldLongIdentifier(text: string): boolean {
-  for (const [run] of text.matchAll(LONG_RUN)) {
-    if (run.endsWith('&"') || byteLength(run) > MAX_IDENTIFIER_BYTES) return true;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0x22) {
+      if (i >= 2 && text[i - 1] === "&" && (text[i - 2] === "u" || text[i - 2] === "U")) return true;
+      // From every double quote (strings and comments are not told apart), the quoted run up to
+      // the next lone quote: its escaped "" count as written.
+      let bytes = 1;
+      for (let j = i + 1; j < text.length; j++) {
+        const next = text.charCodeAt(j);
+        if (next === 0x22) {
+          if (text.charCodeAt(j + 1) !== 0x22) break;
+          j++;
+          bytes += 2;
+        } else bytes += utf8Bytes(next);
+        if (bytes > MAX_IDENTIFIER_BYTES) return true;
+      }
+    }
+    if (!isIdentifierUnit(unit)) run = 0;
+    else if ((run += utf8Bytes(unit)) > MAX_IDENTIFIER_BYTES) return true;
   }
   return false;
 }

@@ -24,6 +24,16 @@ runRuleTests("identifier-too-long", {
   ],
   invalid: [
     {
+      name: "a long quoted name with spaces after a string that holds a double quote",
+      code: `CREATE TABLE t (note text DEFAULT 'say "hi', "the preferred billing contact name of the customer for invoices in europe" int);`,
+      errors: [{ messageId: "tooLong", line: 1, column: 46 }],
+    },
+    {
+      name: "a name of 16 emoji (64 bytes, 32 UTF-16 units) is too long",
+      code: `CREATE TABLE t (id bigint, "${EMOJI_16}" int);`,
+      errors: [{ messageId: "tooLong", line: 1, column: 28 }],
+    },
+    {
       name: "a long table name: the message gives the byte length and the name PostgreSQL keeps",
       code: `CREATE TABLE ${LONG_TABLE} (id bigint);`,
       errors: [
