@@ -32,6 +32,10 @@ export interface LintOptions {
   adjustMessage?: (message: LintMessage, sourceCode: PgSourceCode) => LintMessage;
 }
 
+/** Shared by every rule without options or settings (frozen: a rule cannot change them for the next one). */
+const NO_OPTIONS: readonly unknown[] = Object.freeze([]);
+const NO_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({});
+
 function interpolate(template: string, data: Record<string, unknown> | undefined | null): string {
   if (!data) return template;
   return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
@@ -182,17 +186,18 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
   // Create every enabled rule and index its visitors by node type.
   const listeners = new Map<string, { ruleId: string; fn: (node: unknown) => void }[]>();
   const broken = new Set<string>();
+  const cwd = options.cwd ?? process.cwd();
   for (const ruleId in options.severities) {
     const severity = options.severities[ruleId]!;
     const rule = options.rules[ruleId];
     if (!rule) continue;
     const context = {
       id: ruleId,
-      options: options.ruleOptions?.[ruleId] ?? (rule.meta as { defaultOptions?: unknown[] }).defaultOptions ?? [],
+      options: options.ruleOptions?.[ruleId] ?? (rule.meta as { defaultOptions?: unknown[] }).defaultOptions ?? NO_OPTIONS,
       sourceCode,
       languageOptions,
-      settings: {},
-      cwd: options.cwd ?? process.cwd(),
+      settings: NO_SETTINGS,
+      cwd,
       filename: filePath,
       physicalFilename: filePath,
       report: (report: PgReport) => messages.push(makeMessage(ruleId, rule, severity, report)),
@@ -275,19 +280,33 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
   if (options.adjustMessage) kept = kept.map((m) => options.adjustMessage!(m, sourceCode));
   kept.sort(compareMessages);
   options.onParsed?.(parsed);
-  const count = (severity: 1 | 2, fixable = false): number =>
-    kept.filter((m) => m.severity === severity && (!fixable || m.fix !== undefined)).length;
+  let errorCount = 0;
+  let warningCount = 0;
+  let fixableErrorCount = 0;
+  let fixableWarningCount = 0;
+  for (const m of kept) {
+    if (m.severity === 2) {
+      errorCount++;
+      if (m.fix !== undefined) fixableErrorCount++;
+    } else {
+      warningCount++;
+      if (m.fix !== undefined) fixableWarningCount++;
+    }
+  }
+  let statementCount = 0;
+  for (const s of parsed.statements) if (!s.hiddenIn) statementCount++;
+  for (const e of parsed.errors) if (!e.hiddenIn) statementCount++;
   return {
     filePath,
     messages: kept,
     suppressedMessages,
-    errorCount: count(2),
-    warningCount: count(1),
-    fixableErrorCount: count(2, true),
-    fixableWarningCount: count(1, true),
+    errorCount,
+    warningCount,
+    fixableErrorCount,
+    fixableWarningCount,
     source: rawText,
     // Top-level statements only: the statements of DO blocks and called functions are not counted.
-    statementCount: parsed.statements.filter((s) => !s.hiddenIn).length + parsed.errors.filter((e) => !e.hiddenIn).length,
+    statementCount,
     ...lockTimelines(options, kept.length > 0, parsed, sourceCode),
   };
 }
