@@ -74,12 +74,21 @@ export default {
     const maxMs = maxOptionMs("require-lock-timeout", context.options[0]?.max ?? DEFAULT_MAX);
     return {
       Migration() {
+        // touching[i]: how many statements before statement i mention lock_timeout (or reset it).
+        let touching: number[] | undefined;
+        const touchedBetween = (from: number, to: number): boolean => {
+          if (!touching) {
+            touching = [0];
+            for (const s of sourceCode.parsed.statements) touching.push(touching[touching.length - 1]! + (TOUCHES_TIMEOUT.test(s.text) ? 1 : 0));
+          }
+          return touching[to]! - touching[from]! > 0;
+        };
         for (const { statement, facts, locks, timeout, kind } of timeoutProblems(sourceCode, "lock_timeout", maxMs)) {
           const data = { locks: describeLocks(locks), tables: lockedTables(locks) };
           const set = setTimeoutSql(facts, "lock_timeout", "2s");
           if (kind === "missing") {
             const insert = timeout.source === "default" ? setInsertion(sourceCode, statement, facts) : undefined;
-            const touched = insert && sourceCode.parsed.statements.some((s) => s.index >= insert.from && s.index < statement.index && TOUCHES_TIMEOUT.test(s.text));
+            const touched = insert && insert.from < statement.index && touchedBetween(insert.from, statement.index);
             context.report({
               loc: sourceCode.locOf([statement.start, statement.end]),
               messageId: "missingLockTimeout",
