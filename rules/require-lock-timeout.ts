@@ -26,19 +26,19 @@ const TOUCHES_TIMEOUT = /\block_timeout\b|\bRESET\s+ALL\b|\bDISCARD\b/i;
 
 /** Where the SET goes for the statement, and the text to insert there. */
 function setInsertion(sourceCode: PgSourceCode, statement: ParsedStatement, facts: StatementFacts): { at: number; text: string; from: number } | undefined {
-  const statements = sourceCode.parsed.statements.filter((s) => !s.hiddenIn);
+  const { statements } = sourceCode.parsed;
   const set = setTimeoutSql(facts, "lock_timeout", SUGGESTED);
   const transaction = facts.transaction;
   if (transaction?.runBy !== undefined) {
-    const runner = sourceCode.parsed.statements.find((s) => s.index === transaction.runBy);
+    const runner = statements[transaction.runBy];
     return runner ? { at: runner.start, text: `${set}\n`, from: runner.index } : undefined;
   }
   if (transaction?.kind === "explicit" && transaction.begin !== undefined) {
-    const begin = sourceCode.parsed.statements.find((s) => s.index === transaction.begin);
+    const begin = statements[transaction.begin];
     // Inserted before BEGIN's own semicolon: `BEGIN;\nSET LOCAL ...;`.
     return begin ? { at: begin.end, text: `;\n${set.slice(0, -1)}`, from: begin.index } : undefined;
   }
-  const first = statements[0];
+  const first = statements.find((s) => !s.hiddenIn);
   return first && first.index <= statement.index ? { at: first.start, text: `${set}\n`, from: first.index } : undefined;
 }
 
