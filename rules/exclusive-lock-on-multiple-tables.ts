@@ -60,8 +60,10 @@ export default {
 
     /** The existing tables the statement locks in ACCESS EXCLUSIVE mode (an index counts as its table, when known). */
     const exclusiveTables = (index: number): RelationRef[] => {
+      const { locks } = migration.facts(index);
+      if (!locks.some((lock) => lock.mode === "ACCESS EXCLUSIVE")) return [];
       const tables = new Map<string, RelationRef>();
-      for (const lock of migration.facts(index).locks) {
+      for (const lock of locks) {
         if (lock.mode !== "ACCESS EXCLUSIVE") continue;
         // An index's table is known only when the file created the index; otherwise it may be a table already counted.
         const table = lock.kind === "table" ? lock.relation : indexCreatedInFile(sourceCode.parsed, lock.relation, index)?.table;
@@ -83,12 +85,16 @@ export default {
           continue;
         }
         const added = exclusiveTables(index).filter((t) => !held.has(identity(t)));
+        const renamed = renamedTable(statement);
+        if (added.length === 0) {
+          if (renamed) sameAs.set(renamed.to, identity(renamed.from));
+          continue;
+        }
         const before = [...held.values()];
         const line = sourceCode.source.positionAt(statement.start).line;
         for (const table of added) held.set(identity(table), { table, line, statement });
-        const renamed = renamedTable(statement);
         if (renamed) sameAs.set(renamed.to, identity(renamed.from));
-        if (held.size < 2 || added.length === 0) continue;
+        if (held.size < 2) continue;
         const first = before[0];
         const split = !first
           ? ["Lock one table per statement, each in its own transaction: split", `  ${statementSnippet(statement)}`, "into one statement per table."]
