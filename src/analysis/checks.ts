@@ -29,15 +29,28 @@ export interface NotNullProof {
   constraint: string;
 }
 
-interface Entry extends NotNullProof {
+/**
+ * A constraint as tracked. An entry is never changed in place (a change replaces it), so the lists
+ * of a tracker and of its forks share entries, and copying a list copies no entry.
+ */
+interface Entry {
+  readonly kind: NotNullProof["kind"];
+  readonly constraint: string;
   /** Columns the constraint proves NOT NULL. */
-  proves: Set<string>;
+  readonly proves: ReadonlySet<string>;
   /** Every column the constraint mentions (dropping one drops the constraint). */
-  references: Set<string>;
-  validated: boolean;
+  readonly references: ReadonlySet<string>;
+  readonly validated: boolean;
 }
 
-const copyEntries = (list: Entry[]): Entry[] => list.map((e) => ({ ...e, proves: new Set(e.proves), references: new Set(e.references) }));
+const copyEntries = (list: Entry[]): Entry[] => [...list];
+
+/** The set with `from` renamed to `to`. */
+function renamed(set: ReadonlySet<string>, from: string, to: string): ReadonlySet<string> {
+  const out = new Set(set);
+  if (out.delete(from)) out.add(to);
+  return out;
+}
 
 function columnName(node: unknown): string | undefined {
   const fields = (node as { ColumnRef?: { fields?: { String?: { sval?: string } }[] } })?.ColumnRef?.fields;
@@ -59,7 +72,7 @@ function referencedColumns(expr: unknown, out = new Set<string>()): Set<string> 
   if (expr === null || typeof expr !== "object") return out;
   const name = columnName(expr);
   if (name) out.add(name);
-  else for (const v of Object.values(expr)) referencedColumns(v, out);
+  else for (const key in expr) referencedColumns((expr as Record<string, unknown>)[key], out);
   return out;
 }
 
@@ -69,13 +82,14 @@ function referencedColumns(expr: unknown, out = new Set<string>()): Set<string> 
  * (before any numeric suffix for a clash).
  */
 function entryOf(table: RelationRef, c: AstObject, column: string | undefined, inCreate: boolean): Entry | undefined {
-  const keys = ((c.keys as { String?: { sval?: string } }[] | undefined) ?? []).map((k) => k.String?.sval).filter((k): k is string => !!k);
   if (c.contype === "CONSTR_NOTNULL" || c.contype === "CONSTR_PRIMARY") {
+    const keys = ((c.keys as { String?: { sval?: string } }[] | undefined) ?? []).map((k) => k.String?.sval).filter((k): k is string => !!k);
     const cols = column ? [column] : keys;
     if (cols.length === 0) return undefined;
     const name = typeof c.conname === "string" ? c.conname : `${table.name}_${cols[0]}_not_null`;
     // Adding a primary key sets its columns NOT NULL; a NOT NULL constraint may be NOT VALID (PG ≥ 18).
-    return { kind: "not-null", constraint: name, proves: new Set(cols), references: new Set(cols), validated: c.contype === "CONSTR_PRIMARY" || !c.skip_validation };
+    const columns = new Set(cols);
+    return { kind: "not-null", constraint: name, proves: columns, references: columns, validated: c.contype === "CONSTR_PRIMARY" || !c.skip_validation };
   }
   if (c.contype !== "CONSTR_CHECK") return undefined;
   const references = referencedColumns(c.raw_expr);
@@ -114,8 +128,16 @@ export class NotNullChecks extends TransactionalTracker<Entry[]> {
   /** How `table.column` is known to hold no NULLs, if it is. */
   proofOf(table: RelationRef | string, column: string): NotNullProof | undefined {
     const key = typeof table === "string" ? table : table.key;
-    const found = (this.tables.get(key) ?? []).filter((e) => e.validated && e.proves.has(column));
-    const best = found.find((e) => e.kind === "not-null") ?? found[0];
+    // The first NOT NULL proof, else the first check.
+    let best: Entry | undefined;
+    for (const e of this.tables.get(key) ?? []) {
+      if (!e.validated || !e.proves.has(column)) continue;
+      best ??= e;
+      if (e.kind === "not-null") {
+        best = e;
+        break;
+      }
+    }
     return best ? { kind: best.kind, constraint: best.constraint } : undefined;
   }
 
@@ -129,7 +151,8 @@ export class NotNullChecks extends TransactionalTracker<Entry[]> {
         if (!table || (node.if_not_exists && this.tables.has(table.key))) return;
         const entries: Entry[] = [];
         for (const element of (node.tableElts as { ColumnDef?: AstObject; Constraint?: AstObject }[] | undefined) ?? []) {
-          if (element.Constraint) entries.push(...[entryOf(table, element.Constraint, undefined, true)].filter((e): e is Entry => !!e));
+          const entry = element.Constraint && entryOf(table, element.Constraint, undefined, true);
+          if (entry) entries.push(entry);
           const column = element.ColumnDef;
           for (const c of column ? columnConstraints(column) : []) {
             const entry = entryOf(table, c, String(column!.colname), true);
@@ -159,47 +182,59 @@ export class NotNullChecks extends TransactionalTracker<Entry[]> {
   }
 
   #alter(table: RelationRef, cmd: AstObject | undefined): void {
-    const list = this.tables.edit(table.key) ?? [];
-    this.tables.set(table.key, list);
+    const key = table.key;
+    // An altered table is known from then on (with no proofs when none were known).
+    const known = this.tables.get(key);
+    if (!known) this.tables.set(key, []);
+    const list = known ?? [];
+    // A list is replaced, or copied before a change, only when the command changes it.
+    const add = (entry: Entry | undefined): void => {
+      if (entry) this.tables.edit(key)!.push(entry);
+    };
+    const keep = (test: (e: Entry) => boolean): void => {
+      if (!list.every(test)) this.tables.set(key, list.filter(test));
+    };
     const name = typeof cmd?.name === "string" ? cmd.name : undefined;
     const def = cmd?.def as { Constraint?: AstObject; ColumnDef?: AstObject } | undefined;
     switch (cmd?.subtype) {
-      case "AT_AddConstraint": {
-        const entry = def?.Constraint && entryOf(table, def.Constraint, undefined, false);
-        if (entry) list.push(entry);
-        return;
-      }
+      case "AT_AddConstraint":
+        return add(def?.Constraint && entryOf(table, def.Constraint, undefined, false));
       case "AT_AddColumn":
         // The new column's constraints are checked as it is added (or the ALTER fails).
-        for (const c of def?.ColumnDef ? columnConstraints(def.ColumnDef) : []) {
-          const entry = entryOf(table, c, String(def!.ColumnDef!.colname), true);
-          if (entry) list.push(entry);
-        }
+        for (const c of def?.ColumnDef ? columnConstraints(def.ColumnDef) : []) add(entryOf(table, c, String(def!.ColumnDef!.colname), true));
         return;
       case "AT_ValidateConstraint":
-        for (const e of list) if (e.constraint === name) e.validated = true;
+        if (list.some((e) => e.constraint === name)) this.tables.set(key, list.map((e) => (e.constraint === name ? { ...e, validated: true } : e)));
         return;
       case "AT_DropConstraint":
-        this.tables.set(table.key, list.filter((e) => e.constraint !== name));
-        return;
+        return keep((e) => e.constraint !== name);
       case "AT_SetNotNull":
-        if (name) list.push({ kind: "not-null", constraint: `${table.name}_${name}_not_null`, proves: new Set([name]), references: new Set([name]), validated: true });
+        if (name) {
+          const columns = new Set([name]);
+          add({ kind: "not-null", constraint: `${table.name}_${name}_not_null`, proves: columns, references: columns, validated: true });
+        }
         return;
       case "AT_DropNotNull":
-        this.tables.set(table.key, list.filter((e) => !(e.kind === "not-null" && name && e.proves.has(name))));
-        return;
+        return keep((e) => !(e.kind === "not-null" && name && e.proves.has(name)));
       case "AT_DropColumn":
-        this.tables.set(table.key, list.filter((e) => !(name && e.references.has(name))));
-        return;
+        return keep((e) => !(name && e.references.has(name)));
     }
   }
 
   #rename(table: RelationRef, kind: string, from: string | undefined, to: string): void {
     if (kind === "OBJECT_TABLE") return this.#move(table.key, `${table.schema ?? "public"}.${to}`);
-    for (const e of this.tables.edit(table.key) ?? []) {
-      if (kind === "OBJECT_TABCONSTRAINT" && e.constraint === from) e.constraint = to;
-      if (kind !== "OBJECT_COLUMN" || !from) continue;
-      for (const set of [e.proves, e.references]) if (set.delete(from)) set.add(to);
+    const list = this.tables.get(table.key);
+    if (!list) return;
+    if (kind === "OBJECT_TABCONSTRAINT") {
+      if (list.some((e) => e.constraint === from)) this.tables.set(table.key, list.map((e) => (e.constraint === from ? { ...e, constraint: to } : e)));
+    } else if (kind === "OBJECT_COLUMN" && from) {
+      const mentions = (e: Entry): boolean => e.proves.has(from) || e.references.has(from);
+      if (list.some(mentions)) {
+        this.tables.set(
+          table.key,
+          list.map((e) => (mentions(e) ? { ...e, proves: renamed(e.proves, from, to), references: renamed(e.references, from, to) } : e)),
+        );
+      }
     }
   }
 

@@ -988,10 +988,11 @@ export function addColumnRewrites(column: AstObject, pgVersion: number): boolean
 
 function addColumnForm(column: AstObject, pgVersion: number): LockForm {
   if (addColumnRewrites(column, pgVersion)) return "alter-table-add-column-rewrite";
-  const types = new Set(columnConstraints(column).map((c) => c.contype));
-  if (types.has("CONSTR_UNIQUE") || types.has("CONSTR_PRIMARY")) return "alter-table-add-column-unique";
-  if (types.has("CONSTR_CHECK")) return "alter-table-add-column-check";
-  if (types.has("CONSTR_FOREIGN")) return "alter-table-add-column-foreign-key";
+  const constraints = columnConstraints(column);
+  const has = (contype: string): boolean => constraints.some((c) => c.contype === contype);
+  if (has("CONSTR_UNIQUE") || has("CONSTR_PRIMARY")) return "alter-table-add-column-unique";
+  if (has("CONSTR_CHECK")) return "alter-table-add-column-check";
+  if (has("CONSTR_FOREIGN")) return "alter-table-add-column-foreign-key";
   return "alter-table-add-column";
 }
 
@@ -1137,14 +1138,8 @@ export function formMode(form: LockForm, pgVersion: number): LockMode {
 
 function effectOf(form: LockForm, relation: RelationRef, options: LockModelOptions, kind: "table" | "index" = "table"): LockEffect {
   const entry: LockModelEntry = LOCK_MODEL[form];
-  return {
-    relation,
-    kind,
-    mode: formMode(form, options.pgVersion),
-    ...(entry.indexMode ? { indexMode: entry.indexMode } : {}),
-    effect: entry.effect,
-    form,
-  };
+  const mode = formMode(form, options.pgVersion);
+  return entry.indexMode ? { relation, kind, mode, indexMode: entry.indexMode, effect: entry.effect, form } : { relation, kind, mode, effect: entry.effect, form };
 }
 
 /** A lock the statement takes on another relation than its target (the `alsoLocks` of its form). */
@@ -1154,13 +1149,14 @@ function sideLock(form: LockForm, relation: RelationRef, mode: LockMode, effect:
 
 const EFFECT_RANK: Record<Effect, number> = { instant: 0, scan: 1, rewrite: 2 };
 
-/** Merges effects on the same relation: the strongest lock and the heaviest effect win. */
+/** Merges effects on the same relation (new objects of the caller's): the strongest lock and the heaviest effect win. */
 function merge(effects: LockEffect[]): LockEffect[] {
+  if (effects.length < 2) return effects;
   const byKey = new Map<string, LockEffect>();
   for (const e of effects) {
     const prev = byKey.get(e.relation.key);
     if (!prev) {
-      byKey.set(e.relation.key, { ...e });
+      byKey.set(e.relation.key, e);
       continue;
     }
     const stronger =
@@ -1183,9 +1179,12 @@ function referencedTable(constraint: AstObject): RelationRef | undefined {
 }
 
 function rangeVars(list: unknown): RelationRef[] {
-  return ((list as { RangeVar?: AstObject }[] | undefined) ?? [])
-    .map((r) => relationFromRangeVar(r.RangeVar))
-    .filter((r): r is RelationRef => !!r);
+  const out: RelationRef[] = [];
+  for (const item of (list as { RangeVar?: AstObject }[] | undefined) ?? []) {
+    const r = relationFromRangeVar(item.RangeVar);
+    if (r) out.push(r);
+  }
+  return out;
 }
 
 /**
@@ -1195,15 +1194,18 @@ function rangeVars(list: unknown): RelationRef[] {
 function readRelations(node: unknown): RelationRef[] {
   const ctes = new Set<string>();
   const found: RelationRef[] = [];
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== "object") return;
+  // Only objects are visited: scalars hold no relations.
+  const visit = (value: object): void => {
     if (Array.isArray(value)) {
-      for (const v of value) visit(v);
+      for (const v of value) if (typeof v === "object" && v !== null) visit(v);
       return;
     }
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      if (key === "lockingClause") continue;
-      if (key === "CommonTableExpr" && typeof (child as AstObject)?.ctename === "string") ctes.add((child as AstObject).ctename as string);
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      const child = object[key];
+      // Nor do constants (most of an INSERT's VALUES) and column references.
+      if (typeof child !== "object" || child === null || key === "lockingClause" || key === "A_Const" || key === "ColumnRef") continue;
+      if (key === "CommonTableExpr" && typeof (child as AstObject).ctename === "string") ctes.add((child as AstObject).ctename as string);
       if (key === "RangeVar") {
         const r = relationFromRangeVar(child as AstObject);
         if (r) found.push(r);
@@ -1212,8 +1214,8 @@ function readRelations(node: unknown): RelationRef[] {
       visit(child);
     }
   };
-  visit(node);
-  return found.filter((r) => r.schema !== undefined || !ctes.has(r.name));
+  if (typeof node === "object" && node !== null) visit(node);
+  return ctes.size === 0 ? found : found.filter((r) => r.schema !== undefined || !ctes.has(r.name));
 }
 
 function optionEnabled(list: unknown, name: string): boolean {
@@ -1250,7 +1252,8 @@ function tableOfQualifiedMember(object: unknown): RelationRef | undefined {
 function alterTableLocks(node: AstObject, options: LockModelOptions): LockEffect[] {
   const target = relationFromRangeVar(node.relation as AstObject);
   if (!target) return [];
-  const cmds = ((node.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []).map((c) => c.AlterTableCmd).filter((c): c is AstObject => !!c);
+  const cmds: AstObject[] = [];
+  for (const c of (node.cmds as { AlterTableCmd?: AstObject }[] | undefined) ?? []) if (c.AlterTableCmd) cmds.push(c.AlterTableCmd);
   if (node.objtype === "OBJECT_INDEX") {
     return merge(
       cmds.map((cmd) => {
@@ -1342,7 +1345,14 @@ function renameLocks(node: AstObject, options: LockModelOptions): LockEffect[] {
 
 function dropLocks(node: AstObject, options: LockModelOptions): LockEffect[] {
   const objects = (node.objects as unknown[] | undefined) ?? [];
-  const named = (): RelationRef[] => objects.map(relationFromNameList).filter((r): r is RelationRef => !!r);
+  const named = (): RelationRef[] => {
+    const out: RelationRef[] = [];
+    for (const object of objects) {
+      const r = relationFromNameList(object);
+      if (r) out.push(r);
+    }
+    return out;
+  };
   switch (node.removeType) {
     case "OBJECT_TABLE": {
       const tables = named();
@@ -1407,7 +1417,9 @@ function selectLocks(node: AstObject, options: LockModelOptions): LockEffect[] {
       for (const v of value) collectAliases(v);
       return;
     }
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
+    const object = value as Record<string, unknown>;
+    for (const key in object) {
+      const child = object[key];
       if (key === "RangeVar") {
         const rv = child as AstObject;
         const r = relationFromRangeVar(rv);

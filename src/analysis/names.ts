@@ -33,13 +33,9 @@ export function quoteIdent(name: string): string {
 }
 
 export function makeRelation(schema: string | undefined, name: string): RelationRef {
-  return {
-    ...(schema ? { schema } : {}),
-    name,
-    key: `${schema ?? "public"}.${name}`,
-    label: schema ? `${schema}.${name}` : name,
-    sql: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name),
-  };
+  if (!schema) return { name, key: `public.${name}`, label: name, sql: quoteIdent(name) };
+  const qualified = `${schema}.${name}`;
+  return { schema, name, key: qualified, label: qualified, sql: `${quoteIdent(schema)}.${quoteIdent(name)}` };
 }
 
 const fromRangeVar = new WeakMap<AstObject, RelationRef>();
@@ -59,7 +55,11 @@ export function relationFromRangeVar(rangeVar: AstObject | undefined): RelationR
 export function relationFromNameList(items: unknown): RelationRef | undefined {
   const list = Array.isArray(items) ? items : (items as { List?: { items?: unknown[] } })?.List?.items;
   if (!Array.isArray(list)) return undefined;
-  const parts = list.map((i) => (i as { String?: { sval?: string } }).String?.sval).filter((s): s is string => typeof s === "string");
+  const parts: string[] = [];
+  for (const item of list) {
+    const part = (item as { String?: { sval?: string } }).String?.sval;
+    if (typeof part === "string") parts.push(part);
+  }
   if (parts.length === 0) return undefined;
   const name = parts[parts.length - 1]!;
   const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;

@@ -35,6 +35,7 @@ export function timeoutProblems(sourceCode: PgSourceCode, setting: TimeoutSettin
   const problems: TimeoutProblem[] = [];
   for (const statement of sourceCode.parsed.statements) {
     const facts = sourceCode.factsOf(statement);
+    if (facts.locks.length === 0) continue;
     const locks = facts.locks.filter(blocksTraffic);
     if (locks.length === 0) continue;
     const timeout = setting === "lock_timeout" ? facts.lockTimeout : facts.statementTimeout;
@@ -52,26 +53,40 @@ export function maxOptionMs(ruleId: string, value: string | number): number {
   return ms;
 }
 
+const lockTarget = (l: LockEffect): string => (l.kind === "index" ? `the table of index "${l.relation.label}"` : `"${l.relation.label}"`);
+
+const VOWEL_FIRST = /^[AEIOU]/;
+
+const modeLock = (mode: LockMode, targets: string): string =>
+  `${VOWEL_FIRST.test(mode) ? "an" : "a"} ${mode} lock on ${targets} (${blocksReads(mode) ? "blocks reads and writes" : "blocks writes"})`;
+
 /** `an ACCESS EXCLUSIVE lock on "users" (blocks reads and writes)`, grouped by mode, strongest first. */
-export function describeLocks(locks: LockEffect[]): string {
+export function describeLocks(locks: readonly LockEffect[]): string {
+  // Most statements lock one table.
+  if (locks.length === 1) return modeLock(locks[0]!.mode, lockTarget(locks[0]!));
   const byMode = new Map<LockMode, string[]>();
   for (const l of [...locks].sort((a, b) => lockRank(b.mode) - lockRank(a.mode))) {
-    const name = l.kind === "index" ? `the table of index "${l.relation.label}"` : `"${l.relation.label}"`;
-    byMode.set(l.mode, [...(byMode.get(l.mode) ?? []), name]);
+    const targets = byMode.get(l.mode);
+    if (targets) targets.push(lockTarget(l));
+    else byMode.set(l.mode, [lockTarget(l)]);
   }
-  return [...byMode]
-    .map(([mode, names]) => `${/^[AEIOU]/.test(mode) ? "an" : "a"} ${mode} lock on ${names.join(" and ")} (${blocksReads(mode) ? "blocks reads and writes" : "blocks writes"})`)
-    .join(", and ");
+  return [...byMode].map(([mode, targets]) => modeLock(mode, targets.join(" and "))).join(", and ");
 }
 
+const lockedTable = (l: LockEffect): string => (l.kind === "index" ? "its table" : `"${l.relation.label}"`);
+
 /** `"orders" and "users"` (an index's table: `its table`). */
-export function lockedTables(locks: LockEffect[]): string {
-  return [...new Set(locks.map((l) => (l.kind === "index" ? "its table" : `"${l.relation.label}"`)))].join(" and ");
+export function lockedTables(locks: readonly LockEffect[]): string {
+  if (locks.length === 1) return lockedTable(locks[0]!);
+  return [...new Set(locks.map(lockedTable))].join(" and ");
 }
+
+const LINE_BREAK = /[\r\n]/;
 
 /** The statement's first line, for help text: `ALTER TABLE users ADD COLUMN x int;` or `CREATE TABLE t ( ...`. */
 export function statementSnippet(statement: ParsedStatement): string {
-  const first = statement.text.split(/\r\n|\r|\n/)[0]!;
+  const lineBreak = statement.text.search(LINE_BREAK);
+  const first = lineBreak === -1 ? statement.text : statement.text.slice(0, lineBreak);
   return first.length < statement.text.length || first.length > 100 ? `${first.slice(0, 100)} ...` : `${first};`;
 }
 

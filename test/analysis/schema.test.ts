@@ -239,6 +239,46 @@ describe("forks for rules", () => {
     const inFile = analyzeMigration(parseSql("ALTER TABLE t ADD COLUMN c varchar(5);\nALTER TABLE t ALTER COLUMN c TYPE varchar(50);"));
     expect(inFile.facts(1).locks[0]?.effect).toBe("instant");
   });
+
+  it("the old type is the one the statements before it left, also after a type change the lock model did not ask about", () => {
+    const m = model("CREATE TABLE t (a varchar(10));");
+    const file = analyzeMigration(
+      parseSql("ALTER TABLE t ALTER COLUMN a TYPE integer USING a::integer;\nSELECT 1;\nALTER TABLE t ALTER COLUMN a TYPE varchar(20);"),
+      { schema: m },
+    );
+    expect(file.facts(0).locks[0]?.effect).toBe("rewrite");
+    // integer → varchar(20) rewrites; varchar(10) (the type before the file) → varchar(20) would not.
+    expect(file.facts(2).locks[0]?.effect).toBe("rewrite");
+    expect(m.columnType("public.t", "a")).toMatchObject({ name: "varchar", mods: [10] });
+  });
+
+  it("a fork's validations, renames, additions and drops of NOT NULL proofs leave the model's as they were", () => {
+    const m = model(
+      "CREATE TABLE t (a int, b int, c int);\nCREATE TABLE u (x int);",
+      "ALTER TABLE t ADD CONSTRAINT t_a_nn CHECK (a IS NOT NULL) NOT VALID, ADD CONSTRAINT t_b_nn CHECK (b IS NOT NULL);",
+    );
+    const checks = m.forkNotNullChecks();
+    const sql = [
+      "ALTER TABLE t VALIDATE CONSTRAINT t_a_nn;",
+      "ALTER TABLE t RENAME CONSTRAINT t_b_nn TO t_b_checked;",
+      "ALTER TABLE t RENAME COLUMN b TO bb;",
+      "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+      "ALTER TABLE u ALTER COLUMN x SET NOT NULL;",
+    ].join("\n");
+    for (const s of parseSql(sql).statements) checks.observe(s);
+    expect(checks.proofOf("public.t", "a")).toEqual({ kind: "check", constraint: "t_a_nn" });
+    expect(checks.proofOf("public.t", "b")).toBeUndefined();
+    expect(checks.proofOf("public.t", "bb")).toEqual({ kind: "check", constraint: "t_b_checked" });
+    expect(checks.proofOf("public.t", "c")).toEqual({ kind: "not-null", constraint: "t_c_not_null" });
+    expect(checks.proofOf("public.u", "x")).toEqual({ kind: "not-null", constraint: "u_x_not_null" });
+    expect(m.notNullProof("public.t", "a")).toBeUndefined();
+    expect(m.notNullProof("public.t", "b")).toEqual({ kind: "check", constraint: "t_b_nn" });
+    expect(m.notNullProof("public.t", "bb")).toBeUndefined();
+    expect(m.notNullProof("public.t", "c")).toBeUndefined();
+    expect(m.notNullProof("public.u", "x")).toBeUndefined();
+    // A second fork starts from the model again.
+    expect(m.forkNotNullChecks().proofOf("public.t", "c")).toBeUndefined();
+  });
 });
 
 describe("CowMap", () => {

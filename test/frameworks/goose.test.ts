@@ -8,6 +8,7 @@ describe("goose", () => {
     expect(detectFramework("-- +goose Up\nSELECT 1;\n", "/app/db/1_x.sql")).toBe("goose");
     expect(detectFramework("-- +goose up\nSELECT 1;\n")).toBe("goose");
     expect(detectFramework("--+goose UP\nSELECT 1;\n")).toBe("goose");
+    expect(detectFramework("SELECT 1;\r\n-- +GOOSE UP\r\nSELECT 2;\r\n")).toBe("goose");
     // goose rejects an indented annotation, and a comment after code is no annotation.
     expect(detectFramework("  -- +goose Up\nSELECT 1;\n")).toBeUndefined();
     expect(detectFramework("SELECT 1; -- +goose Up\n")).toBeUndefined();

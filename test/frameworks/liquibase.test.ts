@@ -17,6 +17,9 @@ describe("liquibase formatted SQL", () => {
     expect(detectFramework("--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n")).toBe("liquibase");
     expect(detectFramework("\n\n   -- Liquibase Formatted SQL\n--changeset a:1\nSELECT 1;\n")).toBe("liquibase");
     expect(detectFramework("--liquibaseformatted sql\n")).toBe("liquibase");
+    expect(detectFramework("\r\n \t\r\n\u00a0\n--liquibase formatted sql\r\n--changeset a:1\r\nSELECT 1;\r\n")).toBe("liquibase");
+    // Lines end at \n only: a lone \r does not start a line.
+    expect(detectFramework("SELECT 1;\r--liquibase formatted sql\n")).toBeUndefined();
     // Only the first non-blank line counts, and only that header.
     expect(detectFramework("SELECT 1;\n--liquibase formatted sql\n")).toBeUndefined();
     expect(detectFramework("-- liquibase is used elsewhere\n--changeset a:1\nSELECT 1;\n")).toBeUndefined();

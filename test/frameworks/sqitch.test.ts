@@ -18,6 +18,10 @@ describe("sqitch", () => {
     expect(detectFramework("-- Deploy app:users to pg\nBEGIN;\nCOMMIT;\n", join(tmp, "noplan", "deploy", "users.sql"))).toBe("sqitch");
     expect(detectFramework("CREATE TABLE t (id bigint);\n", join(tmp, "noplan", "deploy", "users.sql"))).toBeUndefined();
     expect(detectFramework("-- Deploy app:users to pg\n", join(tmp, "noplan", "users.sql"))).toBeUndefined();
+    // Paths are resolved first: `..` leaves the directory, a relative path is read from the working directory.
+    expect(detectFramework("-- Deploy app:users to pg\n", `${tmp}/noplan/deploy/../users.sql`)).toBeUndefined();
+    expect(detectFramework("-- Deploy app:users to pg\n", `${tmp}/noplan/x/../deploy/users.sql`)).toBe("sqitch");
+    expect(detectFramework("-- Deploy app:users to pg\n", "deploy/users.sql")).toBe("sqitch");
   });
 
   it("maps deploy, revert and verify to up, down and verify; sqitch adds no transaction", () => {

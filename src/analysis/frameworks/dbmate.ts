@@ -14,7 +14,6 @@
  * Source: dbmate's pkg/dbmate/migration.go (parseMigrationContents, migrationOptions.Transaction)
  * and pkg/dbmate/db.go (Migrate: tx.Exec(section.Up) inside doTransaction, or on the connection).
  */
-import { linesOf } from "./lines.js";
 import type { FrameworkDefinition, MigrationFile, MigrationSection, Runner } from "./types.js";
 
 const MARKER = /^--\s*migrate:(up|down)(?:\s*$|\s+(\S.*)$)/;
@@ -25,9 +24,11 @@ interface Marker {
   transaction: boolean;
 }
 
-function markers(text: string): Marker[] {
+function markers(file: MigrationFile): Marker[] {
   const out: Marker[] = [];
-  for (const line of linesOf(text)) {
+  // Every marker holds `migrate:`: a file without it (most files) is not read line by line.
+  if (!file.text.includes("migrate:")) return out;
+  for (const line of file.lines()) {
     const m = MARKER.exec(line.text);
     if (!m) continue;
     const options = new Map<string, string>();
@@ -59,7 +60,7 @@ function section(direction: "up" | "down", start: number, end: number, marker: M
 }
 
 function sections(file: MigrationFile): MigrationSection[] {
-  const all = markers(file.text);
+  const all = markers(file);
   const firstUp = all.findIndex((m) => m.direction === "up");
   const end = file.text.length;
   if (firstUp === -1) return [section("up", 0, end, { direction: "up", start: 0, transaction: true })];
@@ -77,6 +78,6 @@ function sections(file: MigrationFile): MigrationSection[] {
 export const dbmate: FrameworkDefinition = {
   name: "dbmate",
   docs: "https://github.com/amacneil/dbmate#creating-migrations",
-  detect: (file) => markers(file.text).some((m) => m.direction === "up"),
+  detect: (file) => markers(file).some((m) => m.direction === "up"),
   sections,
 };

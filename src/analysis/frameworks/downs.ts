@@ -57,7 +57,7 @@ function siblingDown(tool: FrameworkName, path: string): DownMigration | undefin
 }
 
 /** The role of each section of a file of `tool`, in the order of `sections`. */
-export function migrationRoles(tool: FrameworkName, sections: readonly MigrationSection[], file: MigrationFile): MigrationRole[] {
+export function migrationRoles(tool: FrameworkName, sections: readonly MigrationSection[], file: Pick<MigrationFile, "text" | "path" | "pgVersion">): MigrationRole[] {
   const marker = DOWN_SECTION[tool];
   return sections.map((section, i) => {
     const role: MigrationRole = { tool, direction: section.direction, at: section.ranges[0]?.[0] ?? 0 };

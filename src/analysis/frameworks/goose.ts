@@ -10,7 +10,7 @@
  * Source: https://pressly.github.io/goose/documentation/annotations/ and goose's
  * internal/sqlparser/parser.go (ParseSQLMigration returns useTx=false for NO TRANSACTION).
  */
-import { linesOf, unterminatedStatementEnds } from "./lines.js";
+import { unterminatedStatementEnds, type Line } from "./lines.js";
 import type { FrameworkDefinition, MigrationFile, MigrationSection, Runner } from "./types.js";
 
 const ANNOTATION = /^--\s*\+goose\s+(up|down|statementbegin|statementend|no\s+transaction|envsub\s+on|envsub\s+off)\s*$/i;
@@ -20,9 +20,13 @@ const RUNNER: Runner = {
   optOut: "move it into a migration file of its own marked `-- +goose NO TRANSACTION` (goose then runs that file, Up and Down, without a transaction)",
 };
 
-function annotations(text: string): { command: string; start: number }[] {
+/** Every annotation holds `+goose`: a file without it (most files) is not read line by line. */
+const MARK = /\+goose/i;
+const mayHoldAnnotations = (text: string): boolean => MARK.test(text);
+
+function annotations(lines: readonly Line[]): { command: string; start: number }[] {
   const out: { command: string; start: number }[] = [];
-  for (const line of linesOf(text)) {
+  for (const line of lines) {
     if (!line.text.startsWith("--")) continue;
     const m = ANNOTATION.exec(line.text);
     if (m) out.push({ command: m[1]!.toLowerCase().replace(/\s+/g, " "), start: line.start });
@@ -33,8 +37,9 @@ function annotations(text: string): { command: string; start: number }[] {
 const command = (text: string): string | undefined => (text.startsWith("--") ? ANNOTATION.exec(text)?.[1]?.toLowerCase() : undefined);
 
 function sections(file: MigrationFile): MigrationSection[] {
-  const found = annotations(file.text);
-  const ends = unterminatedStatementEnds(linesOf(file.text), (t) => command(t) === "statementbegin", (t) => command(t) === "statementend");
+  const lines = mayHoldAnnotations(file.text) ? file.lines() : [];
+  const found = annotations(lines);
+  const ends = unterminatedStatementEnds(lines, (t) => command(t) === "statementbegin", (t) => command(t) === "statementend");
   const within = (start: number, end: number): { statementEnds?: [number, number][] } => {
     const list = ends.filter(([s]) => s >= start && s < end);
     return list.length > 0 ? { statementEnds: list } : {};
@@ -55,6 +60,6 @@ function sections(file: MigrationFile): MigrationSection[] {
 export const goose: FrameworkDefinition = {
   name: "goose",
   docs: "https://pressly.github.io/goose/documentation/annotations/",
-  detect: (file) => annotations(file.text).some((a) => a.command === "up"),
+  detect: (file) => mayHoldAnnotations(file.text) && annotations(file.lines()).some((a) => a.command === "up"),
   sections,
 };

@@ -20,7 +20,8 @@ import { goose } from "./goose.js";
 import { liquibase } from "./liquibase.js";
 import { prisma } from "./prisma.js";
 import { migrationRoles } from "./downs.js";
-import { blankOutside, fileDirectiveRanges, mergeResults, terminateAt } from "./sections.js";
+import { linesOf, type Line } from "./lines.js";
+import { blankerOf, fileDirectiveRanges, mergeResults, terminateAt } from "./sections.js";
 import { sqitch } from "./sqitch.js";
 import { sqlMigrate } from "./sql-migrate.js";
 import type { FrameworkDefinition, FrameworkName, FrameworkOption, MigrationFile, MigrationPlan, MigrationRole, MigrationSection, Runner, Wrap } from "./types.js";
@@ -57,7 +58,11 @@ export interface PlanOptions {
 
 function migrationFile(text: string, filePath: string | undefined, pgVersion: number): MigrationFile {
   const path = filePath && !/^<.*>$/.test(filePath) ? filePath.replace(/\\/g, "/") : undefined;
-  return { text: stripBom(text).text, ...(path ? { path } : {}), pgVersion };
+  const body = stripBom(text).text;
+  let lines: readonly Line[] | undefined;
+  const file: MigrationFile = { text: body, lines: () => (lines ??= linesOf(body)), pgVersion };
+  if (path) file.path = path;
+  return file;
 }
 
 /** The tool detected for a file, or undefined when nothing marks it as any tool's. */
@@ -68,7 +73,10 @@ export function detectFramework(text: string, filePath?: string): FrameworkName 
 
 /** The tool that runs the file and the migrations (sections) the file holds. */
 export function planMigration(text: string, filePath?: string, options: PlanOptions = {}): MigrationPlan {
-  const file = migrationFile(text, filePath, options.pgVersion ?? 15);
+  return planFile(migrationFile(text, filePath, options.pgVersion ?? 15), options);
+}
+
+function planFile(file: MigrationFile, options: PlanOptions): MigrationPlan {
   const choice = options.framework ?? "auto";
   const definition = choice === "none" ? undefined : choice === "auto" ? FRAMEWORKS.find((f) => f.detect(file)) : frameworkDefinition(choice);
   if (!definition) return { framework: "none", sections: [{ direction: "up", ranges: [[0, file.text.length]] }] };
@@ -93,12 +101,12 @@ export interface SectionOptions {
 export type SectionLinter = (text: string, section?: SectionOptions) => LintResult;
 
 function sectionOptions(section: MigrationSection, migration: MigrationRole | undefined): SectionOptions {
-  return {
-    ...(section.wrap ? { wrap: section.wrap } : {}),
-    ...(section.runner ? { runner: section.runner } : {}),
-    direction: section.direction,
-    ...(migration ? { migration } : {}),
-  };
+  const options: SectionOptions = {};
+  if (section.wrap) options.wrap = section.wrap;
+  if (section.runner) options.runner = section.runner;
+  options.direction = section.direction;
+  if (migration) options.migration = migration;
+  return options;
 }
 
 /** How a file is linted: whole (with its one migration's options, if a tool runs it), or as sections. */
@@ -113,20 +121,22 @@ export type MigrationSplit =
  * Shared by the CLI and the ESLint language, so that both lint the same migrations.
  */
 export function migrationSplit(text: string, filePath: string | undefined, options: PlanOptions): MigrationSplit {
-  const plan = planMigration(text, filePath, options);
+  const file = migrationFile(text, filePath, options.pgVersion ?? 15);
+  const plan = planFile(file, options);
   if (plan.framework === "none" || plan.sections.length === 0) return { kind: "whole" };
-  const roles = migrationRoles(plan.framework, plan.sections, migrationFile(text, filePath, options.pgVersion ?? 15));
-  const body = stripBom(text).text;
+  const roles = migrationRoles(plan.framework, plan.sections, file);
+  const body = file.text;
   const bom = text.slice(0, text.length - body.length);
   const only = plan.sections.length === 1 ? plan.sections[0]! : undefined;
   if (only && !only.statementEnds && only.ranges.length === 1 && only.ranges[0]![0] === 0 && only.ranges[0]![1] >= body.length) {
     return { kind: "whole", options: sectionOptions(only, roles[0]) };
   }
   const everywhere = fileDirectiveRanges(body);
+  const keepOnly = blankerOf(body);
   return {
     kind: "sections",
     sections: plan.sections.map((section, i) => ({
-      text: bom + terminateAt(blankOutside(body, [...section.ranges, ...everywhere]), section.statementEnds ?? []),
+      text: bom + terminateAt(keepOnly([...section.ranges, ...everywhere]), section.statementEnds ?? []),
       options: sectionOptions(section, roles[i]),
     })),
   };

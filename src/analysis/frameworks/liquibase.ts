@@ -30,7 +30,7 @@
  */
 import { SourceText } from "../../parser/positions.js";
 import { tokenize } from "../../parser/tokens.js";
-import { linesOf, type Line } from "./lines.js";
+import type { Line } from "./lines.js";
 import type { DownMigration, FrameworkDefinition, MigrationFile, MigrationSection, Runner, Wrap } from "./types.js";
 
 const HEADER = /^\s*--\s*liquibase\s*formatted/i;
@@ -39,14 +39,18 @@ const ROLLBACK = /^\s*--\s*rollback /i;
 const ROLLBACK_BLOCK_START = /^\s*\/\*\s*liquibase\s*rollback\s*$/i;
 const ROLLBACK_BLOCK_END = /\*\/\s*$/;
 const IGNORE_LINES = /^--\s*ignoreLines:(\w+)/i;
+const NOT_BLANK = /\S/;
 
 /** True when the file's first non-blank line is Liquibase's `--liquibase formatted sql` header. */
 export function isLiquibaseChangelog(text: string): boolean {
-  for (const line of linesOf(text)) {
-    if (line.text.trim() === "") continue;
-    return HEADER.test(line.text);
-  }
-  return false;
+  // The line (split at \n, a trailing \r dropped) of the first character that trim() keeps.
+  const first = text.search(NOT_BLANK);
+  if (first === -1) return false;
+  const start = text.lastIndexOf("\n", first) + 1;
+  const nl = text.indexOf("\n", first);
+  let end = nl === -1 ? text.length : nl;
+  if (text.charCodeAt(end - 1) === 13) end--;
+  return HEADER.test(text.slice(start, end));
 }
 
 /** An attribute of the changeset line (matched anywhere in the line, as Liquibase does). */
@@ -140,8 +144,9 @@ function isDelimiterLine(text: string, delimiter: string | undefined): boolean {
   return delimiter !== undefined && delimiter !== "" && delimiter !== ";" && text.trim().toLowerCase() === delimiter.toLowerCase();
 }
 
-function parse(text: string): Changeset[] {
-  const lines = linesOf(text);
+function parse(file: MigrationFile): Changeset[] {
+  const { text } = file;
+  const lines = file.lines();
   const changesets: Changeset[] = [];
   const ignored: [number, number][] = [];
   let current: Changeset | undefined;
@@ -240,7 +245,7 @@ function declaredDown(text: string, c: Changeset): DownMigration | null {
 }
 
 function sections(file: MigrationFile): MigrationSection[] {
-  const all = parse(file.text);
+  const all = parse(file);
   if (all.length === 0) {
     return [{ direction: "up", ranges: [[0, file.text.length]], wrap: "transaction", runner: runnerFor(true, true, "splitStatements")! }];
   }

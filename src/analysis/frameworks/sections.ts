@@ -10,21 +10,38 @@ import { SourceText } from "../../parser/positions.js";
 import { tokenize } from "../../parser/tokens.js";
 import type { LintMessage, LintResult } from "../../types.js";
 
-const NOT_A_LINE_BREAK = /[^\r\n]/g;
+const LINE_TEXT = /[^\r\n]+/g;
+
+/** The text with every character but the line breaks replaced by a space. */
+function blank(text: string): string {
+  return text.replace(LINE_TEXT, (run) => " ".repeat(run.length));
+}
 
 /** The text with everything outside `keep` blanked out: same length, same line breaks. */
 export function blankOutside(text: string, keep: readonly (readonly [number, number])[]): string {
-  const ranges = keep.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
-  let out = "";
-  let at = 0;
-  for (const [s, e] of ranges) {
-    const start = Math.max(s, at);
-    const end = Math.min(e, text.length);
-    if (end <= start) continue;
-    out += text.slice(at, start).replace(NOT_A_LINE_BREAK, " ") + text.slice(start, end);
-    at = end;
-  }
-  return out + text.slice(at).replace(NOT_A_LINE_BREAK, " ");
+  return blankerOf(text)(keep);
+}
+
+/**
+ * `blankOutside` for several sections of one text: the text is blanked once (on first use), and
+ * each section is pieced together from slices of the text and of its blanked copy.
+ */
+export function blankerOf(text: string): (keep: readonly (readonly [number, number])[]) => string {
+  let blanked: string | undefined;
+  const gap = (from: number, to: number): string => (from < to ? (blanked ??= blank(text)).slice(from, to) : "");
+  return (keep) => {
+    const ranges = keep.filter(([s, e]) => e > s).sort((a, b) => a[0] - b[0]);
+    let out = "";
+    let at = 0;
+    for (const [s, e] of ranges) {
+      const start = Math.max(s, at);
+      const end = Math.min(e, text.length);
+      if (end <= start) continue;
+      out += gap(at, start) + text.slice(start, end);
+      at = end;
+    }
+    return out + gap(at, text.length);
+  };
 }
 
 /** The text with each range (a marker line) replaced by a `;` and blanks: same length. */
@@ -55,7 +72,7 @@ export function mergeResults(results: readonly LintResult[], source: string): Li
   const found = new Map<string, { message: LintMessage; count: number }>();
   for (const result of results) {
     for (const message of result.messages) {
-      const key = [message.ruleId, message.messageId ?? "", message.range[0], message.range[1], message.message].join("\u0000");
+      const key = `${message.ruleId}\u0000${message.messageId ?? ""}\u0000${message.range[0]}\u0000${message.range[1]}\u0000${message.message}`;
       const entry = found.get(key);
       if (entry) entry.count++;
       else found.set(key, { message, count: 1 });

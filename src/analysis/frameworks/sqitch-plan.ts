@@ -15,7 +15,7 @@
  * https://sqitch.org/docs/manual/sqitchchanges/ and https://sqitch.org/docs/manual/sqitch-rework/
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 
 /** The script names (`<change>` or `<change>@<tag>`, without `.sql`) in deploy order. */
 export function parseSqitchPlan(text: string): string[] {
@@ -38,6 +38,7 @@ export function parseSqitchPlan(text: string): string[] {
 }
 
 const SCRIPT_DIRS = new Set(["deploy", "revert", "verify"]);
+const SCRIPT_DIR_IN_PATH = /[\\/](?:deploy|revert|verify)[\\/]/;
 
 export interface SqitchScript {
   /** The project's top directory (where sqitch.plan and deploy/ are). */
@@ -49,6 +50,9 @@ export interface SqitchScript {
 
 /** Where a script sits in a sqitch project: the nearest deploy/, revert/ or verify/ directory above it. */
 export function sqitchScript(path: string): SqitchScript | undefined {
+  // Most files are in no such directory. Resolving an absolute path only drops segments, so a
+  // path that names none of them needs no resolving.
+  if (isAbsolute(path) && !SCRIPT_DIR_IN_PATH.test(path)) return undefined;
   const parts = resolve(path).split(/[\\/]/);
   const file = parts.at(-1) ?? "";
   if (!/\.sql$/i.test(file)) return undefined;

@@ -10,7 +10,7 @@
  * Source: sql-migrate's sqlparse/sqlparse.go (ParseMigration, DisableTransactionUp/Down) and
  * migrate.go (statements run on the transaction, or on the connection when disabled).
  */
-import { linesOf, unterminatedStatementEnds } from "./lines.js";
+import { unterminatedStatementEnds } from "./lines.js";
 import type { FrameworkDefinition, MigrationFile, MigrationSection, Runner } from "./types.js";
 
 const PREFIX = "-- +migrate ";
@@ -24,7 +24,7 @@ function runnerFor(direction: "Up" | "Down"): Runner {
 
 function sections(file: MigrationFile): MigrationSection[] {
   const end = file.text.length;
-  const lines = linesOf(file.text);
+  const lines = file.lines();
   const ends = unterminatedStatementEnds(lines, (t) => t.startsWith(`${PREFIX}StatementBegin`), (t) => t.startsWith(`${PREFIX}StatementEnd`));
   const blocks: { direction: "Up" | "Down"; start: number; noTransaction: boolean }[] = [];
   for (const line of lines) {

@@ -2,6 +2,7 @@
  * Shared types of the migration-tool support: which tool runs a file, which parts of the file are
  * its up and down migrations, and whether the tool runs each of them inside a transaction.
  */
+import type { Line } from "./lines.js";
 
 /** The migration tools pgsafe knows. */
 export const FRAMEWORK_NAMES = ["goose", "dbmate", "golang-migrate", "flyway", "prisma", "sqitch", "sql-migrate", "django", "alembic", "liquibase"] as const;
@@ -62,6 +63,8 @@ export interface MigrationPlan {
 export interface MigrationFile {
   /** The file's text without a byte-order mark. */
   text: string;
+  /** The text's lines, split on first use (detection and splitting share them). */
+  lines(): readonly Line[];
   /** Absolute path with `/` separators, or undefined for text that is not a file (`<text>`, `<stdin>`). */
   path?: string;
   /** PostgreSQL major version (Flyway decides per version whether ALTER TYPE ... ADD VALUE can run in a transaction). */
