@@ -1,5 +1,5 @@
 import { alterTableActions } from "../src/analysis/alter-table.js";
-import { nameFor } from "../src/analysis/checks.js";
+import { nameFor, type NotNullChecks } from "../src/analysis/checks.js";
 import { replayBefore } from "../src/analysis/columns.js";
 import { alterTableSql } from "../src/analysis/constraints.js";
 import { quoteIdent } from "../src/analysis/names.js";
@@ -45,17 +45,19 @@ export default {
     const { sourceCode } = context;
     const { pgVersion } = sourceCode.migration.options;
     // Validated checks of earlier files of the run count too (the known schema).
-    const checksBefore = replayBefore(knownNotNullChecks(sourceCode.migration), sourceCode.parsed.statements);
+    // Made on first use: most files never set a column NOT NULL.
+    let replay: ReturnType<typeof replayBefore<NotNullChecks>> | undefined;
+    const checksBefore = (index: number): NotNullChecks =>
+      (replay ??= replayBefore(knownNotNullChecks(sourceCode.migration), sourceCode.parsed.statements))(index);
     return {
       AlterTableStmt(node: PgNode) {
         const alter = alterTableActions(sourceCode, node, { existingOnly: true });
         if (!alter) return;
         const { table } = alter;
-        const checks = checksBefore(node.statement.index);
         alter.actions.forEach(({ cmd, range }) => {
           if (cmd.subtype !== "AT_SetNotNull" || typeof cmd.name !== "string") return;
           const column = cmd.name;
-          const proof = checks.proofOf(table, column);
+          const proof = checksBefore(node.statement.index).proofOf(table, column);
           // Already NOT NULL: a no-op. PG ≥ 12: a validated CHECK lets SET NOT NULL skip the scan.
           if (proof?.kind === "not-null" || (proof && pgVersion >= 12)) return;
           const col = quoteIdent(column);

@@ -10,7 +10,7 @@ import {
   outsideTransactionNote,
   stringList,
 } from "../src/analysis/rewrites.js";
-import type { NotNullProof } from "../src/analysis/checks.js";
+import type { NotNullChecks, NotNullProof } from "../src/analysis/checks.js";
 import { replayBefore } from "../src/analysis/columns.js";
 import type { Transaction } from "../src/analysis/context.js";
 import { knownNotNullChecks } from "../src/analysis/schema.js";
@@ -45,18 +45,20 @@ export default {
   create(context) {
     const { sourceCode } = context;
     const { pgVersion } = sourceCode.migration.options;
-    const checksBefore = replayBefore(knownNotNullChecks(sourceCode.migration), sourceCode.parsed.statements);
+    // Made on first use: most files never set a column NOT NULL.
+    let replay: ReturnType<typeof replayBefore<NotNullChecks>> | undefined;
+    const checksBefore = (index: number): NotNullChecks =>
+      (replay ??= replayBefore(knownNotNullChecks(sourceCode.migration), sourceCode.parsed.statements))(index);
     return {
       AlterTableStmt(node: PgNode<AlterTableStmt>) {
         const alter = alterTableActions(sourceCode, node, { existingOnly: true, objtypes: "any" });
         if (!alter) return;
         const { table } = alter;
         const transaction = sourceCode.factsOf(node.statement).transaction;
-        const checks = checksBefore(node.statement.index);
         // PG ≥ 12: a validated CHECK (col IS NOT NULL) spares SET NOT NULL its scan.
         // https://www.postgresql.org/docs/12/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL
         const proven = (column: string): NotNullProof | undefined => {
-          const proof = checks.proofOf(table, column);
+          const proof = checksBefore(node.statement.index).proofOf(table, column);
           return proof && (proof.kind === "not-null" || pgVersion >= 12) ? proof : undefined;
         };
         alter.actions.forEach(({ cmd, range }) => {

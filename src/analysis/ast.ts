@@ -5,7 +5,9 @@ import type { AstObject } from "../parser/parse.js";
 
 /** The constraints of a column definition (ColumnDef.constraints), unwrapped. */
 export function columnConstraints(column: AstObject): AstObject[] {
-  return ((column.constraints as { Constraint?: AstObject }[] | undefined) ?? []).map((c) => c.Constraint).filter((c): c is AstObject => !!c);
+  const out: AstObject[] = [];
+  for (const c of (column.constraints as { Constraint?: AstObject }[] | undefined) ?? []) if (c.Constraint) out.push(c.Constraint);
+  return out;
 }
 
 /** The last part of a TypeName's name (`pg_catalog.int4` → `int4`, `serial` → `serial`). */
