@@ -91,9 +91,19 @@ function serves(index: Pick<KnownIndex, "columns" | "method" | "predicate">, col
 
 /** End of the clause starting at `start`: the next comma or unmatched ")" outside parentheses. */
 function clauseEnd(sourceCode: PgSourceCode, statement: ParsedStatement, start: number): number {
+  const tokens = sourceCode.tokensOf(statement);
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < start) lo = mid + 1;
+    else hi = mid;
+  }
   let depth = 0;
   let end = start;
-  for (const t of sourceCode.tokensOf(statement).filter((x) => !x.kind.startsWith("comment") && x.start >= start)) {
+  for (let i = lo; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind.startsWith("comment")) continue;
     if (t.kind === "close-paren" && depth-- === 0) break;
     if (t.kind === "open-paren") depth++;
     if (t.upper === "," && depth === 0) break;
