@@ -5,6 +5,7 @@
  *
  *   const result = lintText("CREATE INDEX users_email_idx ON users (email);", { filePath: "m.sql" });
  *   const results = await lintFiles(["migrations"], { pgVersion: 16 });
+ *   await lintFilesEach(["migrations"], {}, (result) => report(result)); // one at a time, none kept
  *
  * The command line is a thin layer over these functions. Problems that are the caller's to fix (an
  * unknown rule id, a bad PostgreSQL version, a path that matches nothing, an unreadable file) throw a
@@ -18,9 +19,9 @@ import { SchemaModel, type KnownSchema } from "./analysis/schema.js";
 import { changedFiles } from "./cli/changed.js";
 import { discoverFiles } from "./cli/discover.js";
 import { closest, PgsafeUsageError } from "./cli/errors.js";
-import { assignLanes, migrationChains } from "./engine/chains.js";
+import { migrationChains } from "./engine/chains.js";
 import { fixText } from "./engine/fixes.js";
-import { runLaneOnWorker, threadCount, workerScript, type LaneTask } from "./engine/pool.js";
+import { chainCounter, RESULTS_PER_MESSAGE, runLaneOnWorker, takeChain, threadCount, workerScript, type LaneTask } from "./engine/pool.js";
 import { lintSource, type RuleRegistry } from "./engine/linter.js";
 import { FRAMEWORK_OPTIONS, lintMigration, type FrameworkOption } from "./analysis/frameworks/index.js";
 import { PRESET_NAMES, resolveSeverities, UnknownRuleError, type PresetName } from "./engine/severities.js";
@@ -67,7 +68,7 @@ export {
   type HeldUntil,
   type LockWindow,
 } from "./explain.js";
-export { loadReporter, reporterNames, type Reporter, type ReporterContext } from "./reporters/index.js";
+export { loadReporter, loadStreamReporter, reporterNames, type Reporter, type ReporterContext, type ReportStream, type StreamReporter } from "./reporters/index.js";
 export type {
   LintMessage,
   LintResult,
@@ -307,80 +308,168 @@ export { decodeSql, readSqlFile } from "./sql-file.js";
  * tools apply them. Results are in that order, with absolute `filePath`s. Each migration folder is
  * a chain (src/engine/chains.ts): its files replay the known schema in order, and chains are
  * independent, so that a big run is split across worker threads (`jobs`) with the same results.
+ * `lintFilesEach` gives the same results one at a time, without keeping them.
  */
 export async function lintFiles(paths: readonly string[], options: LintFilesOptions = {}): Promise<LintResult[]> {
+  const results: LintResult[] = [];
+  await lintFilesEach(paths, options, (result) => {
+    results.push(result);
+  });
+  return results;
+}
+
+/**
+ * Lints as `lintFiles` does, handing each file's result to `onResult` as soon as it and every file
+ * before it are linted, in the same order, and keeping none of them: memory does not grow with the
+ * number of files (the CLI writes its report this way). When `onResult` returns a promise (e.g. a
+ * stream to wait for), no later result is handed over, and this thread lints no further file, until
+ * it settles. An error thrown (or a promise rejected) by `onResult` stops the run and rejects the
+ * returned promise.
+ *
+ *   await lintFilesEach(["migrations"], {}, (result) => console.log(result.filePath, result.errorCount));
+ */
+export async function lintFilesEach(
+  paths: readonly string[],
+  options: LintFilesOptions,
+  onResult: (result: LintResult) => void | Promise<void>,
+): Promise<void> {
   const cwd = resolve(options.cwd ?? process.cwd());
   // Resolved first: an invalid option is reported before any file is read.
   const lint = prepare(options);
   const files = await discoverFiles(paths, { cwd, ...(options.ignorePatterns ? { ignorePatterns: options.ignorePatterns } : {}) });
   const changed = options.changedSince === undefined ? undefined : changedFiles(options.changedSince, cwd);
   const chains = migrationChains(files);
-  const results = new Array<LintResult | null>(files.length).fill(null);
-  const store = (indices: readonly number[], linted: readonly (LintResult | null)[]): void => indices.forEach((index, i) => (results[index] = linted[i] ?? null));
+  // Results are handed over in run order: one that comes before an earlier file's (a folder whose
+  // files interleave with another's, or a chain a worker finished first) waits here until then.
+  const waiting = new Map<number, LintResult | null>();
+  let next = 0;
+  // While `onResult`'s promise is pending, results wait; `busy` hands them over once it settles.
+  let busy: Promise<void> | undefined;
+  const handOver = (): Promise<void> | undefined => {
+    while (waiting.has(next)) {
+      const ready = waiting.get(next);
+      waiting.delete(next);
+      next++;
+      const pending = ready ? onResult(ready) : undefined;
+      if (pending) {
+        busy = pending.then(() => {
+          busy = undefined;
+          return handOver();
+        });
+        // Awaited by the lanes below; marked handled here for a rejection while no lane awaits it.
+        busy.catch(() => undefined);
+        return busy;
+      }
+    }
+    return undefined;
+  };
+  const deliver = (index: number, result: LintResult | null): Promise<void> | undefined => {
+    waiting.set(index, result);
+    return busy ?? handOver();
+  };
   const script = workerScript();
   const threads = script ? threadCount(options.jobs, files.length, chains.length) : 1;
   if (threads <= 1) {
-    for (const chain of chains) store(chain.indices, lintChain(files, chain.indices, lint, options, changed, cwd));
-  } else {
-    const lanes = assignLanes(chains, threads, (chain) => chain.indices.length);
-    const { changedSince: _changedSince, ignorePatterns: _ignorePatterns, ...shared } = options;
-    // The workers start now and run while this thread lints the first lane.
-    const workers = lanes.slice(1).map((lane) =>
-      runLaneOnWorker(script!, { files, chains: lane.map((c) => c.indices), options: shared, ...(changed ? { changed: [...changed] } : {}) }, (name, message) =>
-        name === "PgsafeUsageError" ? new PgsafeUsageError(message) : new Error(message),
-      ),
-    );
-    for (const chain of lanes[0]!) store(chain.indices, lintChain(files, chain.indices, lint, options, changed, cwd));
-    for (const lane of await Promise.all(workers)) for (const [index, result] of lane) results[index] = result;
+    for (const chain of chains) {
+      for (const [index, result] of lintChain(files, chain.indices, lint, options, changed, cwd)) {
+        const pending = deliver(index, result);
+        if (pending) await pending;
+      }
+    }
+    return;
   }
-  return results.filter((r): r is LintResult => r !== null);
+  // Every thread takes the next chain in run order when it is free (src/engine/pool.ts).
+  const taken = chainCounter();
+  const task: LaneTask = { files, chains: chains.map((chain) => chain.indices), taken, options: sharedOptions(options), ...(changed ? { changed: [...changed] } : {}) };
+  // The workers start now and run while this thread lints.
+  const workers = Array.from({ length: threads - 1 }, () =>
+    runLaneOnWorker(
+      script!,
+      task,
+      (indices, results) => indices.forEach((index, i) => void deliver(index, results[i] ?? null)),
+      (name, message) => (name === "PgsafeUsageError" ? new PgsafeUsageError(message) : new Error(message)),
+    ),
+  );
+  const all = Promise.all(workers.map((worker) => worker.done));
+  // A worker's failure ends this thread's work too; it is thrown below.
+  let failed = false;
+  all.catch(() => (failed = true));
+  try {
+    for (let chain = takeChain(taken); chain < chains.length && !failed; chain = takeChain(taken)) {
+      for (const [index, result] of lintChain(files, chains[chain]!.indices, lint, options, changed, cwd)) {
+        const pending = deliver(index, result);
+        if (pending) await pending;
+      }
+      // Between chains, take in what the workers have sent, so that their results are handed over
+      // (and dropped) as soon as their turn comes.
+      await new Promise<void>((resolveTurn) => setImmediate(resolveTurn));
+    }
+    await all;
+    while (busy) await busy;
+  } finally {
+    for (const worker of workers) worker.stop();
+  }
+}
+
+/** The options a worker lints with: plain data, without what only the main thread uses. */
+function sharedOptions(options: LintFilesOptions): LintFilesOptions {
+  const { changedSince: _changedSince, ignorePatterns: _ignorePatterns, ...shared } = options;
+  return shared;
 }
 
 /**
- * Lints one chain's files in order, each with the known schema its predecessors left; null for a
- * file that only feeds the schema (not changed, with `changedSince`).
+ * Lints one chain's files in order, each with the known schema its predecessors left: yields each
+ * file's index and result (null for a file that only feeds the schema: not changed, with `changedSince`).
  */
-function lintChain(
+function* lintChain(
   files: readonly string[],
   indices: readonly number[],
   lint: ReturnType<typeof prepare>,
   options: LintFilesOptions,
   changed: ReadonlySet<string> | undefined,
   cwd: string,
-): (LintResult | null)[] {
+): Generator<[number, LintResult | null]> {
   // Each file is linted with the schema the files before it left, then feeds it (src/analysis/schema.ts).
   const model = options.schema !== false || changed ? new SchemaModel() : undefined;
-  return indices.map((index) => {
-    const file = files[index]!;
-    const linted = !changed || changed.has(realPath(file));
-    if (!linted && DOWN_FILE.test(file)) return null;
-    const { text, encodingIssue } = readSqlSource(file, displayPath(file, cwd));
-    const flagged = (result: LintResult): LintResult => (encodingIssue ? withEncodingFinding(result, encodingIssue, options) : result);
-    const migration: Partial<MigrationOptions> = {};
-    if (model && options.schema !== false) migration.schema = model;
-    if (model && changed) migration.newTables = model.newTables();
-    // A down migration reverts; it does not feed the schema.
-    const feeds = model !== undefined && !DOWN_FILE.test(file);
-    const feed = (parsed: ParsedSql): void => model!.apply(parsed, { pending: changed !== undefined && linted });
-    // A file that is not valid UTF-8 is not fixed: its text has replacement characters where the bad bytes were.
-    if (options.fix && linted && !encodingIssue) {
-      // Each pass lints the file against the same schema; only the final text feeds it.
-      let parsedUp: ParsedSql[] = [];
-      const lintPass = (current: string): LintResult => {
-        parsedUp = [];
-        return lint(current, file, { migration, ...(feeds ? { onUpParsed: (parsed: ParsedSql) => parsedUp.push(parsed) } : {}) });
-      };
-      const { result, output } = fixText(text, lintPass);
-      if (feeds) for (const parsed of parsedUp) feed(parsed);
-      return flagged(output === undefined ? result : { ...result, output });
-    }
-    const result = lint(text, file, {
-      migration,
-      ...(feeds ? { onUpParsed: feed } : {}),
-      ...(linted ? {} : { feedOnly: true }),
-    });
-    return linted ? flagged(result) : null;
+  for (const index of indices) yield [index, lintChainFile(files[index]!, model, lint, options, changed, cwd)];
+}
+
+function lintChainFile(
+  file: string,
+  model: SchemaModel | undefined,
+  lint: ReturnType<typeof prepare>,
+  options: LintFilesOptions,
+  changed: ReadonlySet<string> | undefined,
+  cwd: string,
+): LintResult | null {
+  const linted = !changed || changed.has(realPath(file));
+  if (!linted && DOWN_FILE.test(file)) return null;
+  const { text, encodingIssue } = readSqlSource(file, displayPath(file, cwd));
+  const flagged = (result: LintResult): LintResult => (encodingIssue ? withEncodingFinding(result, encodingIssue, options) : result);
+  const migration: Partial<MigrationOptions> = {};
+  if (model && options.schema !== false) migration.schema = model;
+  if (model && changed) migration.newTables = model.newTables();
+  // A down migration reverts; it does not feed the schema.
+  const feeds = model !== undefined && !DOWN_FILE.test(file);
+  const feed = (parsed: ParsedSql): void => model!.apply(parsed, { pending: changed !== undefined && linted });
+  // A file that is not valid UTF-8 is not fixed: its text has replacement characters where the bad bytes were.
+  if (options.fix && linted && !encodingIssue) {
+    // Each pass lints the file against the same schema; only the final text feeds it.
+    let parsedUp: ParsedSql[] = [];
+    const lintPass = (current: string): LintResult => {
+      parsedUp = [];
+      return lint(current, file, { migration, ...(feeds ? { onUpParsed: (parsed: ParsedSql) => parsedUp.push(parsed) } : {}) });
+    };
+    const { result, output } = fixText(text, lintPass);
+    if (feeds) for (const parsed of parsedUp) feed(parsed);
+    return flagged(output === undefined ? result : { ...result, output });
+  }
+  const result = lint(text, file, {
+    migration,
+    ...(feeds ? { onUpParsed: feed } : {}),
+    ...(linted ? {} : { feedOnly: true }),
   });
+  return linted ? flagged(result) : null;
 }
 
 /**
@@ -410,8 +499,8 @@ function withEncodingFinding(result: LintResult, issue: EncodingIssue, options: 
 }
 
 /**
- * For src/engine/worker.ts, not part of the API: lints a lane's chains as `lintFiles` does on the
- * main thread, handing each chain's results to `send`.
+ * For src/engine/worker.ts, not part of the API: lints chains of the run as `lintFiles` does on the
+ * main thread, taking the next one while any is left, handing the results to `send` in batches.
  * @internal
  */
 export function lintLane(task: LaneTask, send: (indices: number[], results: (LintResult | null)[]) => void): void {
@@ -419,7 +508,20 @@ export function lintLane(task: LaneTask, send: (indices: number[], results: (Lin
   const cwd = resolve(options.cwd ?? process.cwd());
   const lint = prepare(options);
   const changed = task.changed ? new Set(task.changed) : undefined;
-  for (const indices of task.chains) send(indices, lintChain(task.files, indices, lint, options, changed, cwd));
+  for (let chain = takeChain(task.taken); chain < task.chains.length; chain = takeChain(task.taken)) {
+    let indices: number[] = [];
+    let results: (LintResult | null)[] = [];
+    for (const [index, result] of lintChain(task.files, task.chains[chain]!, lint, options, changed, cwd)) {
+      indices.push(index);
+      results.push(result);
+      if (indices.length === RESULTS_PER_MESSAGE) {
+        send(indices, results);
+        indices = [];
+        results = [];
+      }
+    }
+    if (indices.length > 0) send(indices, results);
+  }
 }
 
 /** A down migration file (`1_x.down.sql`, Diesel's `down.sql`), as discovery names them. */

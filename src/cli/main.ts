@@ -15,7 +15,7 @@ import { setFlagsFromString } from "node:v8";
 import type { LintResult } from "../types.js";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
 import { helpText, parseArgs, type CliOptions } from "./options.js";
-import { packageVersion, useColor, writeOutputFile } from "./env.js";
+import { packageVersion, useColor } from "./env.js";
 
 export interface CliIo {
   stdout: { write(chunk: string): unknown; isTTY?: boolean };
@@ -84,11 +84,13 @@ function appendStepSummary(file: string, markdown: string, io: CliIo): void {
 }
 
 async function lint(options: CliOptions, io: CliIo): Promise<number> {
+  // Before the linter's modules load: keeps the heap near what is alive (src/cli/heap.ts).
+  const steerHeap = (await import("./heap.js")).limitHeap();
   // The parser's WebAssembly starts compiling (off the main thread) while the modules load.
   void import("libpg-query").catch(() => undefined);
   // Check the format before doing any work; this loads only that reporter.
-  const [{ loadReporter }, api] = await Promise.all([import("../reporters/index.js"), import("../index.js")]);
-  const reporter = await loadReporter(options.format);
+  const [{ loadStreamReporter }, api, sinks] = await Promise.all([import("../reporters/index.js"), import("../index.js"), import("./report-sink.js")]);
+  const reporter = await loadStreamReporter(options.format);
   // The config file first; flags override it (ignore patterns add up).
   const config = options.noConfig ? undefined : await api.loadConfig({ cwd: io.cwd, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
   const common = {
@@ -109,47 +111,72 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
   if (options.fix && options.stdin) {
     throw new PgsafeUsageError(`--fix rewrites files in place and cannot fix stdin ("-"): pass the migration files instead, or drop --fix to lint stdin.`);
   }
-  let results: LintResult[];
-  if (options.stdin) {
-    const name = options.stdinFilename ?? "<stdin>";
-    let bytes: Buffer;
-    try {
-      bytes = await readStdin(io.stdin);
-    } catch (error) {
-      throw new PgsafeUsageError(`Cannot read standard input: ${describeFsError(error)}.`);
-    }
-    const text = api.decodeSql(bytes, options.stdinFilename ?? "standard input");
-    results = [api.lintText(text, { ...common, filePath: name })];
-  } else {
-    results = await api.lintFiles(options.patterns, {
-      ...common,
-      ignorePatterns: [...(config?.options.ignorePatterns ?? []), ...options.ignorePatterns],
-      ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
-      ...(options.fix ? { fix: true } : {}),
-      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-    });
-    // The fixed SQL goes back into each changed file; the report shows what is left.
-    if (options.fix) (await import("./write-fixes.js")).writeFixes(results, (file) => relative(io.cwd, file) || file);
-  }
-  if (options.quiet) results = results.map(onlyErrors);
 
+  // The report is written file by file as results come, and each result is dropped once written.
   const color = options.outputFile ? options.color === true : useColor(options.color, io.env, io.stdout.isTTY === true);
   // `--format github` hands its job summary to this hook when GitHub Actions names a summary file.
   const summaryFile = io.env.GITHUB_STEP_SUMMARY;
   const stepSummary = summaryFile ? (markdown: string) => appendStepSummary(summaryFile, markdown, io) : undefined;
-  const report = reporter(results, { cwd: io.cwd, color, unicode: options.unicode, rules: api.rules, ...(stepSummary ? { stepSummary } : {}) });
+  const context = { cwd: io.cwd, color, unicode: options.unicode, rules: api.rules, ...(stepSummary ? { stepSummary } : {}) };
+  const stdout = sinks.outputSink(io.stdout);
+  const outputs: { sink: typeof stdout; report: ReturnType<typeof reporter> }[] = [];
   if (options.outputFile) {
-    writeOutputFile(io.cwd, options.outputFile, report);
+    const file = sinks.outputFileSink(io.cwd, options.outputFile);
+    outputs.push({ sink: file, report: reporter(context, (text) => file.write(text)) });
     // The file gets the chosen format and the terminal the readable report, so that one run can
     // write SARIF (or JSON, ...) and still show the findings in the log.
     if (options.format !== "text") {
-      const text = (await loadReporter("text"))(results, { cwd: io.cwd, color: useColor(options.color, io.env, io.stdout.isTTY === true), unicode: options.unicode });
-      if (text) io.stdout.write(text);
+      const text = await loadStreamReporter("text");
+      const terminal = { cwd: io.cwd, color: useColor(options.color, io.env, io.stdout.isTTY === true), unicode: options.unicode };
+      outputs.push({ sink: stdout, report: text(terminal, (chunk) => stdout.write(chunk)) });
     }
-  } else if (report) io.stdout.write(report);
+  } else outputs.push({ sink: stdout, report: reporter(context, (text) => stdout.write(text)) });
 
-  const errors = results.reduce((n, r) => n + r.errorCount, 0);
-  const warnings = results.reduce((n, r) => n + r.warningCount, 0);
+  let errors = 0;
+  let warnings = 0;
+  const fixes = options.fix ? await import("./write-fixes.js") : undefined;
+  const onResult = (linted: LintResult): Promise<void> | undefined => {
+    // The fixed SQL goes back into each changed file; the report shows what is left.
+    if (fixes) fixes.writeFix(linted, (file) => relative(io.cwd, file) || file);
+    steerHeap();
+    const result = options.quiet ? onlyErrors(linted) : linted;
+    errors += result.errorCount;
+    warnings += result.warningCount;
+    for (const { report } of outputs) report.add(result);
+    // A pipe whose reader is behind: the next file waits for it.
+    return stdout.ready();
+  };
+  try {
+    if (options.stdin) {
+      const name = options.stdinFilename ?? "<stdin>";
+      let bytes: Buffer;
+      try {
+        bytes = await readStdin(io.stdin);
+      } catch (error) {
+        throw new PgsafeUsageError(`Cannot read standard input: ${describeFsError(error)}.`);
+      }
+      const text = api.decodeSql(bytes, options.stdinFilename ?? "standard input");
+      await onResult(api.lintText(text, { ...common, filePath: name }));
+    } else {
+      await api.lintFilesEach(
+        options.patterns,
+        {
+          ...common,
+          ignorePatterns: [...(config?.options.ignorePatterns ?? []), ...options.ignorePatterns],
+          ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
+          ...(options.fix ? { fix: true } : {}),
+          ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+        },
+        onResult,
+      );
+    }
+    for (const { report } of outputs) report.end();
+  } catch (error) {
+    for (const { sink } of outputs) sink.abort();
+    throw error;
+  }
+  for (const { sink } of outputs) sink.close();
+
   if (errors > 0) return 1;
   if (options.maxWarnings >= 0 && warnings > options.maxWarnings) {
     io.stderr.write(`pgsafe found too many warnings (${warnings}, maximum: ${options.maxWarnings}).\n`);

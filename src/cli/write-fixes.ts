@@ -44,21 +44,22 @@ function decode(bytes: Buffer, encoding: Encoding): string {
  * alone: writing the fixed text would change bytes no fix touched.
  */
 export function writeFixes(results: readonly LintResult[], displayPath: (file: string) => string): string[] {
-  const written: string[] = [];
-  for (const result of results) {
-    if (result.output === undefined) continue;
-    const file = result.filePath;
-    try {
-      const before = readFileSync(file);
-      const encoding = encodingOf(before);
-      if (!encodeSql(decode(before, encoding), encoding).equals(before)) continue;
-      const after = encodeSql(result.output, encoding);
-      if (after.equals(before)) continue;
-      writeFileSync(file, after);
-      written.push(file);
-    } catch (error) {
-      throw new PgsafeUsageError(`Cannot write the fixed SQL to "${displayPath(file)}": ${describeFsError(error)}. Check that the file is writable, or run without --fix.`);
-    }
+  return results.filter((result) => writeFix(result, displayPath)).map((result) => result.filePath);
+}
+
+/** `writeFixes` for one result (the CLI writes each file's fix as its result comes); true when the file was written. */
+export function writeFix(result: LintResult, displayPath: (file: string) => string): boolean {
+  if (result.output === undefined) return false;
+  const file = result.filePath;
+  try {
+    const before = readFileSync(file);
+    const encoding = encodingOf(before);
+    if (!encodeSql(decode(before, encoding), encoding).equals(before)) return false;
+    const after = encodeSql(result.output, encoding);
+    if (after.equals(before)) return false;
+    writeFileSync(file, after);
+    return true;
+  } catch (error) {
+    throw new PgsafeUsageError(`Cannot write the fixed SQL to "${displayPath(file)}": ${describeFsError(error)}. Check that the file is writable, or run without --fix.`);
   }
-  return written;
 }

@@ -1,7 +1,9 @@
 /**
- * Linting many files on several threads: the run's chains (src/engine/chains.ts) are split into
- * lanes of about equal size; the main thread lints one lane while worker threads lint the others,
- * and the results are put back in run order. Each worker loads the parser and the rules once.
+ * Linting many files on several threads: the main thread and the worker threads take the run's
+ * chains (src/engine/chains.ts) one at a time, in run order, from a shared counter, so that
+ * whichever thread is free takes the next chain; the results are put back in run order. Taking
+ * them in order keeps the results that wait for an earlier chain to a few chains' worth (the
+ * report is written as results come). Each worker loads the parser and the rules once.
  * Workers exist only in the built package (dist/): run from the TypeScript sources (tests), or
  * where worker_threads is missing, everything runs on the main thread, with the same results.
  */
@@ -11,15 +13,30 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { LintResult } from "../types.js";
 
-/** What a worker lints: some chains of the run, as lists of indices into `files`. */
+/** What the workers lint: the run's chains, as lists of indices into `files`, taken with `takeChain`. */
 export interface LaneTask {
   files: string[];
   chains: number[][];
+  /** The shared counter of chains taken (`takeChain`), one Int32 over a SharedArrayBuffer. */
+  taken: Int32Array;
   /** The library options (plain data: what a worker needs to lint as the main thread would). */
   options: unknown;
   /** `--changed-since`: the real paths of the changed files. */
   changed?: string[];
 }
+
+/** A counter of chains taken, shared by the threads of a run. */
+export function chainCounter(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+}
+
+/** Takes the next chain of the run for the calling thread: its position in the run's chains (past the end when none is left). */
+export function takeChain(taken: Int32Array): number {
+  return Atomics.add(taken, 0, 1);
+}
+
+/** A worker sends its results in batches of at most this many files (a long chain need not end first). */
+export const RESULTS_PER_MESSAGE = 32;
 
 export type WorkerMessage =
   | { kind: "chain"; indices: number[]; results: (LintResult | null)[] }
@@ -49,30 +66,61 @@ export function threadCount(jobs: number | undefined, files: number, chains: num
   return Math.max(1, Math.min(cpus - 1, 4, chains));
 }
 
+/** A worker thread of a run. */
+export interface WorkerLane {
+  /** Resolves once no chain is left for the worker and it has sent its results; rejects on its error (or `onChain`'s). */
+  done: Promise<void>;
+  /** Stops the worker (another lane failed); `done` then settles without further chains. */
+  stop(): void;
+}
+
 /**
- * Runs one lane on a worker thread, started at once (before the caller goes on with its own lane);
- * resolves to its results by file index.
+ * Starts a worker thread on the run's chains (before the caller goes on with its own), handing the
+ * results to `onChain` as the worker sends them (the caller puts them in run order). The results
+ * are not kept here.
  */
-export function runLaneOnWorker(script: string, task: LaneTask, onError: (name: string, message: string) => Error): Promise<Map<number, LintResult | null>> {
-  return new Promise((resolvePromise, reject) => {
-    const results = new Map<number, LintResult | null>();
-    const worker = new Worker(script, {
-      workerData: task,
-      // A larger young generation: the linter makes many short-lived objects.
-      resourceLimits: { maxYoungGenerationSizeMb: 48 },
-    });
-    let settled = false;
+export function runLaneOnWorker(
+  script: string,
+  task: LaneTask,
+  onChain: (indices: readonly number[], results: readonly (LintResult | null)[]) => void,
+  onError: (name: string, message: string) => Error,
+): WorkerLane {
+  const worker = new Worker(script, {
+    workerData: task,
+    // A larger young generation: the linter makes many short-lived objects.
+    resourceLimits: { maxYoungGenerationSizeMb: 48 },
+  });
+  let settled = false;
+  let stop = (): void => undefined;
+  const done = new Promise<void>((resolvePromise, reject) => {
     const settle = (fn: () => void): void => {
       if (settled) return;
       settled = true;
       fn();
     };
+    const fail = (error: unknown): void =>
+      settle(() => {
+        void worker.terminate();
+        reject(error);
+      });
+    stop = () =>
+      settle(() => {
+        void worker.terminate();
+        resolvePromise();
+      });
     worker.on("message", (message: WorkerMessage) => {
-      if (message.kind === "chain") message.indices.forEach((index, i) => results.set(index, message.results[i] ?? null));
-      else if (message.kind === "error") settle(() => reject(onError(message.name, message.message)));
-      else settle(() => resolvePromise(results));
+      if (settled) return;
+      if (message.kind === "chain") {
+        try {
+          onChain(message.indices, message.results);
+        } catch (error) {
+          fail(error);
+        }
+      } else if (message.kind === "error") fail(onError(message.name, message.message));
+      else settle(() => resolvePromise());
     });
-    worker.on("error", (error) => settle(() => reject(error)));
-    worker.on("exit", (code) => settle(() => (code === 0 ? resolvePromise(results) : reject(new Error(`a lint worker stopped with exit code ${code}`)))));
+    worker.on("error", fail);
+    worker.on("exit", (code) => settle(() => (code === 0 ? resolvePromise() : reject(new Error(`a lint worker stopped with exit code ${code}`)))));
   });
+  return { done, stop: () => stop() };
 }

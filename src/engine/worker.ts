@@ -1,5 +1,5 @@
 /**
- * A lint worker thread (src/engine/pool.ts): lints the chains it is given and posts each chain's
+ * A lint worker thread (src/engine/pool.ts): lints the run's chains it takes and posts their
  * results; a usage error (an unreadable file, a bad stats file) is posted for the main thread to
  * report as its own.
  */

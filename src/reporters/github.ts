@@ -14,7 +14,7 @@
  * `$GITHUB_STEP_SUMMARY`, the job summary page).
  */
 import type { LintMessage, LintResult } from "../types.js";
-import type { Reporter, ReporterContext } from "./index.js";
+import type { Reporter, ReporterContext, StreamReporter } from "./index.js";
 import { displayPath, reportRoot } from "./paths.js";
 
 /** Escapes workflow-command data (the text after `::`). */
@@ -64,50 +64,97 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** The job summary: a heading with the counts, and one table row per finding (within the size budget). */
-export function stepSummary(results: readonly LintResult[], context: ReporterContext, budget = STEP_SUMMARY_BUDGET): string {
-  const root = reportRoot(context);
-  const errors = results.reduce((n, r) => n + r.messages.filter((m) => m.severity === 2).length, 0);
-  const warnings = results.reduce((n, r) => n + r.messages.filter((m) => m.severity === 1).length, 0);
-  const files = plural(results.length, "file");
-  if (errors + warnings === 0) return `### pgsafe: no problems in ${files}\n\n`;
-  const head = [
-    `### pgsafe: ${plural(errors + warnings, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")}) in ${files}`,
-    "",
-    "| Location | Severity | Rule | Message |",
-    "| --- | --- | --- | --- |",
-  ];
-  const rows: string[] = [];
-  let size = Buffer.byteLength(head.join("\n")) + 400;
-  let shown = 0;
-  outer: for (const r of results) {
-    const path = displayPath(root, r.filePath);
+/**
+ * The job summary, built file by file: counts, and the rows that can fit in the budget (those
+ * up to the first that goes past it, whatever the size of the heading; the rest are only counted).
+ */
+class StepSummary {
+  private errors = 0;
+  private warnings = 0;
+  private files = 0;
+  private readonly rows: string[] = [];
+  private rowBytes = 0;
+  private full = false;
+
+  constructor(
+    private readonly root: string,
+    private readonly budget: number,
+  ) {}
+
+  add(r: LintResult): void {
+    this.files++;
+    const path = displayPath(this.root, r.filePath);
     for (const m of r.messages) {
+      if (m.severity === 2) this.errors++;
+      else if (m.severity === 1) this.warnings++;
+      if (this.full) continue;
       const rule = m.docsUrl ? `[${markdownCell(m.ruleId)}](${m.docsUrl})` : markdownCell(m.ruleId);
       const row = `| ${markdownCell(`${path}:${m.line}`)} | ${m.severity === 2 ? "error" : "warning"} | ${rule} | ${markdownCell(m.message)} |`;
-      size += Buffer.byteLength(row) + 1;
-      if (size > budget) break outer;
-      rows.push(row);
-      shown++;
+      this.rowBytes += Buffer.byteLength(row) + 1;
+      if (this.rowBytes > this.budget) this.full = true;
+      else this.rows.push(row);
     }
   }
-  const lines = [...head, ...rows];
-  const hidden = errors + warnings - shown;
-  if (hidden > 0) {
-    lines.push("", `${plural(hidden, "more finding")} not shown: GitHub limits a step summary to 1 MiB. Run pgsafe with \`--format text\` for the full list.`);
+
+  /** The markdown: a heading with the counts, and one table row per finding (within the size budget). */
+  text(): string {
+    const { errors, warnings } = this;
+    const files = plural(this.files, "file");
+    if (errors + warnings === 0) return `### pgsafe: no problems in ${files}\n\n`;
+    const head = [
+      `### pgsafe: ${plural(errors + warnings, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")}) in ${files}`,
+      "",
+      "| Location | Severity | Rule | Message |",
+      "| --- | --- | --- | --- |",
+    ];
+    const rows: string[] = [];
+    let size = Buffer.byteLength(head.join("\n")) + 400;
+    for (const row of this.rows) {
+      size += Buffer.byteLength(row) + 1;
+      if (size > this.budget) break;
+      rows.push(row);
+    }
+    const lines = [...head, ...rows];
+    const hidden = errors + warnings - rows.length;
+    if (hidden > 0) {
+      lines.push("", `${plural(hidden, "more finding")} not shown: GitHub limits a step summary to 1 MiB. Run pgsafe with \`--format text\` for the full list.`);
+    }
+    return `${lines.join("\n")}\n\n`;
   }
-  return `${lines.join("\n")}\n\n`;
+}
+
+/** The job summary: a heading with the counts, and one table row per finding (within the size budget). */
+export function stepSummary(results: readonly LintResult[], context: ReporterContext, budget = STEP_SUMMARY_BUDGET): string {
+  const summary = new StepSummary(reportRoot(context), budget);
+  for (const r of results) summary.add(r);
+  return summary.text();
+}
+
+function commands(root: string, r: LintResult): string[] {
+  const path = displayPath(root, r.filePath);
+  return r.messages.map((m) => command(path, m));
 }
 
 const github: Reporter = (results, context) => {
   const root = reportRoot(context);
-  const lines: string[] = [];
-  for (const r of results) {
-    const path = displayPath(root, r.filePath);
-    for (const m of r.messages) lines.push(command(path, m));
-  }
+  const lines = results.flatMap((r) => commands(root, r));
   context.stepSummary?.(stepSummary(results, context));
   return lines.length > 0 ? `${lines.join("\n")}\n` : "";
+};
+
+/** The same commands, each file's as it comes; the job summary at the end. */
+export const stream: StreamReporter = (context, write) => {
+  const root = reportRoot(context);
+  const summary = context.stepSummary ? new StepSummary(root, STEP_SUMMARY_BUDGET) : undefined;
+  return {
+    add(r) {
+      summary?.add(r);
+      for (const line of commands(root, r)) write(`${line}\n`);
+    },
+    end() {
+      if (summary) context.stepSummary?.(summary.text());
+    },
+  };
 };
 
 export default github;

@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { SourceText } from "../parser/positions.js";
 import type { LintMessage, LintResult } from "../types.js";
-import type { Reporter } from "./index.js";
+import type { Reporter, StreamReporter } from "./index.js";
 import { displayPath, reportRoot } from "./paths.js";
 
 export interface CodeQualityIssue {
@@ -40,30 +40,50 @@ function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** One file's issues. */
+function fileIssues(r: LintResult, root: string): CodeQualityIssue[] {
+  if (r.messages.length === 0) return [];
+  const path = displayPath(root, r.filePath);
+  const source = new SourceText(withoutBom(r.source));
+  const occurrences = new Map<string, number>();
+  return r.messages.map((m) => {
+    const lineText = m.line <= source.lineCount ? source.lineText(m.line).trim() : "";
+    const key = `${m.ruleId}\0${path}\0${lineText}`;
+    const n = (occurrences.get(key) ?? 0) + 1;
+    occurrences.set(key, n);
+    return {
+      description: m.message,
+      check_name: m.ruleId,
+      fingerprint: createHash("md5").update(`${key}\0${n}`).digest("hex"),
+      severity: severityOf(m),
+      location: { path, lines: { begin: m.line, end: m.endLine > m.line && m.endColumn === 1 ? m.endLine - 1 : Math.max(m.line, m.endLine) } },
+    };
+  });
+}
+
 export function toCodeQuality(results: readonly LintResult[], root: string): CodeQualityIssue[] {
-  const issues: CodeQualityIssue[] = [];
-  for (const r of results) {
-    if (r.messages.length === 0) continue;
-    const path = displayPath(root, r.filePath);
-    const source = new SourceText(withoutBom(r.source));
-    const occurrences = new Map<string, number>();
-    for (const m of r.messages) {
-      const lineText = m.line <= source.lineCount ? source.lineText(m.line).trim() : "";
-      const key = `${m.ruleId}\0${path}\0${lineText}`;
-      const n = (occurrences.get(key) ?? 0) + 1;
-      occurrences.set(key, n);
-      issues.push({
-        description: m.message,
-        check_name: m.ruleId,
-        fingerprint: createHash("md5").update(`${key}\0${n}`).digest("hex"),
-        severity: severityOf(m),
-        location: { path, lines: { begin: m.line, end: m.endLine > m.line && m.endColumn === 1 ? m.endLine - 1 : Math.max(m.line, m.endLine) } },
-      });
-    }
-  }
-  return issues;
+  return results.flatMap((r) => fileIssues(r, root));
 }
 
 const gitlab: Reporter = (results, context) => `${JSON.stringify(toCodeQuality(results, reportRoot(context)), null, 2)}\n`;
+
+/**
+ * The same JSON, each file's issues as the file comes: an array element printed with two spaces
+ * of indentation is the element printed alone with each line indented two more (JSON strings
+ * hold no line breaks).
+ */
+export const stream: StreamReporter = (context, write) => {
+  const root = reportRoot(context);
+  let first = true;
+  return {
+    add(r) {
+      for (const issue of fileIssues(r, root)) {
+        write(`${first ? "[\n  " : ",\n  "}${JSON.stringify(issue, null, 2).replace(/\n/g, "\n  ")}`);
+        first = false;
+      }
+    },
+    end: () => write(first ? "[]\n" : "\n]\n"),
+  };
+};
 
 export default gitlab;

@@ -4,7 +4,7 @@
  * exclusive; fix ranges are UTF-16 offsets into the file's text without a byte-order mark.
  */
 import type { LintMessage, LintResult } from "../types.js";
-import type { Reporter } from "./index.js";
+import type { Reporter, StreamReporter } from "./index.js";
 
 export interface JsonMessage {
   ruleId: string;
@@ -76,5 +76,17 @@ export function toJsonResult(r: LintResult): JsonResult {
 }
 
 const json: Reporter = (results) => `${JSON.stringify(results.map(toJsonResult))}\n`;
+
+/** The same array, one element per file as it comes. */
+export const stream: StreamReporter = (_context, write) => {
+  let first = true;
+  return {
+    add(result) {
+      write(`${first ? "[" : ","}${JSON.stringify(toJsonResult(result))}`);
+      first = false;
+    },
+    end: () => write(first ? "[]\n" : "]\n"),
+  };
+};
 
 export default json;

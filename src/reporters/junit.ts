@@ -8,8 +8,8 @@
  * Everything is XML-escaped; characters XML 1.0 cannot carry at all (control characters other than
  * tab, newline and carriage return, U+FFFE, U+FFFF, unpaired surrogates) are written as `\uXXXX`.
  */
-import type { LintMessage } from "../types.js";
-import type { Reporter } from "./index.js";
+import type { LintMessage, LintResult } from "../types.js";
+import type { Reporter, StreamReporter } from "./index.js";
 import { displayPath, reportRoot } from "./paths.js";
 
 // eslint-disable-next-line no-control-regex -- these are exactly the characters XML 1.0 forbids
@@ -40,26 +40,47 @@ function failure(path: string, m: LintMessage): string {
   return `      <failure type="${xmlAttribute(m.ruleId)}" message="${xmlAttribute(`${where}: ${m.message}`)}">${xmlText(body)}</failure>`;
 }
 
+/** A file's test case: one line for a clean file, else its failures between the tags. */
+function testcase(root: string, r: LintResult): string[] {
+  const path = displayPath(root, r.filePath);
+  const attributes = `name="${xmlAttribute(path)}" classname="pgsafe" file="${xmlAttribute(path)}" time="0"`;
+  if (r.messages.length === 0) return [`    <testcase ${attributes} />`];
+  return [`    <testcase ${attributes}>`, ...r.messages.map((m) => failure(path, m)), "    </testcase>"];
+}
+
+function head(tests: number, failed: number): string[] {
+  const counts = `tests="${tests}" failures="${failed}" errors="0"`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="pgsafe" ${counts} time="0">`, `  <testsuite name="pgsafe" ${counts} skipped="0" time="0">`];
+}
+
+const TAIL = ["  </testsuite>", "</testsuites>"];
+
 const junit: Reporter = (results, context) => {
   const root = reportRoot(context);
   const failed = results.filter((r) => r.messages.length > 0).length;
-  const counts = `tests="${results.length}" failures="${failed}" errors="0"`;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="pgsafe" ${counts} time="0">`,
-    `  <testsuite name="pgsafe" ${counts} skipped="0" time="0">`,
-  ];
-  for (const r of results) {
-    const path = displayPath(root, r.filePath);
-    const attributes = `name="${xmlAttribute(path)}" classname="pgsafe" file="${xmlAttribute(path)}" time="0"`;
-    if (r.messages.length === 0) {
-      lines.push(`    <testcase ${attributes} />`);
-      continue;
-    }
-    lines.push(`    <testcase ${attributes}>`, ...r.messages.map((m) => failure(path, m)), "    </testcase>");
-  }
-  lines.push("  </testsuite>", "</testsuites>");
+  const lines = [...head(results.length, failed), ...results.flatMap((r) => testcase(root, r)), ...TAIL];
   return `${lines.join("\n")}\n`;
+};
+
+/**
+ * The same XML. Its head counts the files and failures, so the test cases wait (as text, without
+ * the files' sources) until the end.
+ */
+export const stream: StreamReporter = (context, write) => {
+  const root = reportRoot(context);
+  const cases: string[] = [];
+  let failed = 0;
+  return {
+    add(r) {
+      if (r.messages.length > 0) failed++;
+      cases.push(testcase(root, r).join("\n"));
+    },
+    end() {
+      write(`${head(cases.length, failed).join("\n")}\n`);
+      for (const text of cases) write(`${text}\n`);
+      write(`${TAIL.join("\n")}\n`);
+    },
+  };
 };
 
 export default junit;

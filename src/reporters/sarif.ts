@@ -18,7 +18,7 @@ import { rules as registry } from "../../rules/index.js";
 import { REPOSITORY_URL } from "../meta.js";
 import type { LintMessage, LintResult, PgRuleDefinition } from "../types.js";
 import { lineFingerprints } from "./fingerprint.js";
-import type { Reporter, ReporterContext } from "./index.js";
+import type { Reporter, ReporterContext, StreamReporter } from "./index.js";
 import { relativeTo, reportRoot } from "./paths.js";
 import { firstParagraph, markdownToText, pgsafePackage, ruleDocSections, truncateText } from "./rule-docs.js";
 
@@ -185,10 +185,9 @@ function messageText(m: LintMessage): string {
   return m.help ? `${m.message}\n\n${m.help}` : m.message;
 }
 
-/** Builds the SARIF log object (the reporter prints it as JSON). */
-export function toSarif(results: readonly LintResult[], context: ReporterContext): SarifLog {
+/** The rule descriptors, and each rule id's index among them (adding a descriptor for an id not in the registry). */
+function ruleIndexer(context: ReporterContext): { descriptors: SarifRule[]; indexOf: (ruleId: string) => number } {
   const rules: Record<string, AnyRule> = context.rules ?? registry;
-  const root = reportRoot(context);
   const descriptors: SarifRule[] = Object.entries(rules).map(([id, rule]) => ruleDescriptor(id, rule));
   const index = new Map(descriptors.map((d, i) => [d.id, i]));
   const indexOf = (ruleId: string): number => {
@@ -199,70 +198,61 @@ export function toSarif(results: readonly LintResult[], context: ReporterContext
     }
     return i;
   };
+  return { descriptors, indexOf };
+}
 
-  // Every finding, in file order; the most severe MAX_RESULTS_PER_RUN of them are kept.
-  const all: { file: number; message: LintMessage }[] = [];
-  results.forEach((r, file) => {
-    for (const message of r.messages) all.push({ file, message });
+/** A finding as a SARIF result, without its rule index (known once the kept findings are known). */
+type PendingResult = Omit<SarifResult, "ruleIndex"> & { ruleIndex?: number };
+
+function pendingResult(m: LintMessage, location: SarifResult["locations"][number]["physicalLocation"]["artifactLocation"], lines: readonly string[]): PendingResult {
+  return {
+    ruleId: m.ruleId,
+    level: m.severity === 2 ? "error" : "warning",
+    message: { text: messageText(m) },
+    locations: [{ physicalLocation: { artifactLocation: location, region: { startLine: m.line, startColumn: m.column, endLine: m.endLine, endColumn: m.endColumn } } }],
+    // A line past the end cannot happen for a finding inside the file; line 1's hash stands in.
+    partialFingerprints: { primaryLocationLineHash: lines[m.line - 1] ?? lines[0]! },
+  };
+}
+
+/** The result with its rule index (in SARIF's key order); the notification for a finding that stopped a file from being checked. */
+function finish(pending: PendingResult, indexOf: (ruleId: string) => number, fatal: string | undefined, notifications: Notification[]): SarifResult {
+  const ruleIndex = indexOf(pending.ruleId);
+  if (fatal !== undefined) {
+    notifications.push({ level: "error", message: { text: fatal }, descriptor: { id: "internal-error" }, associatedRule: { id: pending.ruleId, index: ruleIndex } });
+  }
+  const { ruleId, level, message, locations, partialFingerprints } = pending;
+  return { ruleId, ruleIndex, level, message, locations, partialFingerprints };
+}
+
+function fatalText(m: LintMessage, root: string, filePath: string): string | undefined {
+  return m.fatal ? `${m.message} (${relativeTo(root, filePath) ?? filePath})` : undefined;
+}
+
+/** Whether the run is cut to MAX_RESULTS_PER_RUN: keeps the first findings of each severity within budget (errors first). */
+function budgets(total: number, errors: number): { errors: number; warnings: number } | undefined {
+  if (total <= MAX_RESULTS_PER_RUN) return undefined;
+  const keptErrors = Math.min(errors, MAX_RESULTS_PER_RUN);
+  return { errors: keptErrors, warnings: MAX_RESULTS_PER_RUN - keptErrors };
+}
+
+/** The truncation notification (first among the notifications) and the run's properties, when findings were left out. */
+function truncation(total: number, errors: number, kept: number, notifications: Notification[]): Record<string, unknown> | undefined {
+  if (kept >= total) return undefined;
+  const omitted = total - kept;
+  notifications.unshift({
+    level: "warning",
+    message: {
+      text:
+        `pgsafe found ${total} problems (${errors} errors); GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} results per run, ` +
+        `so the ${kept} most severe are reported and ${omitted} ${omitted === 1 ? "is" : "are"} left out. Run pgsafe with --format text or json for the full list.`,
+    },
+    descriptor: { id: "results-truncated" },
   });
-  let kept = all;
-  const errors = all.filter((e) => e.message.severity === 2).length;
-  if (all.length > MAX_RESULTS_PER_RUN) {
-    const keptErrors = Math.min(errors, MAX_RESULTS_PER_RUN);
-    let errorBudget = keptErrors;
-    let warningBudget = MAX_RESULTS_PER_RUN - keptErrors;
-    kept = all.filter((e) => (e.message.severity === 2 ? errorBudget-- > 0 : warningBudget-- > 0));
-  }
+  return { truncated: true, totalResults: total, reportedResults: kept, omittedResults: omitted };
+}
 
-  const fingerprints = new Map<number, string[]>();
-  const out: SarifResult[] = [];
-  const notifications: Notification[] = [];
-  for (const { file, message: m } of kept) {
-    const result = results[file]!;
-    let lines = fingerprints.get(file);
-    if (!lines) fingerprints.set(file, (lines = lineFingerprints(uploadedText(result))));
-    const ruleIndex = indexOf(m.ruleId);
-    out.push({
-      ruleId: m.ruleId,
-      ruleIndex,
-      level: m.severity === 2 ? "error" : "warning",
-      message: { text: messageText(m) },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: artifactLocation(root, result.filePath),
-            region: { startLine: m.line, startColumn: m.column, endLine: m.endLine, endColumn: m.endColumn },
-          },
-        },
-      ],
-      // A line past the end cannot happen for a finding inside the file; line 1's hash stands in.
-      partialFingerprints: { primaryLocationLineHash: lines[m.line - 1] ?? lines[0]! },
-    });
-    if (m.fatal) {
-      notifications.push({
-        level: "error",
-        message: { text: `${m.message} (${relativeTo(root, result.filePath) ?? result.filePath})` },
-        descriptor: { id: "internal-error" },
-        associatedRule: { id: m.ruleId, index: ruleIndex },
-      });
-    }
-  }
-
-  let properties: Record<string, unknown> | undefined;
-  if (kept.length < all.length) {
-    const omitted = all.length - kept.length;
-    properties = { truncated: true, totalResults: all.length, reportedResults: kept.length, omittedResults: omitted };
-    notifications.unshift({
-      level: "warning",
-      message: {
-        text:
-          `pgsafe found ${all.length} problems (${errors} errors); GitHub code scanning accepts at most ${MAX_RESULTS_PER_RUN} results per run, ` +
-          `so the ${kept.length} most severe are reported and ${omitted} ${omitted === 1 ? "is" : "are"} left out. Run pgsafe with --format text or json for the full list.`,
-      },
-      descriptor: { id: "results-truncated" },
-    });
-  }
-
+function sarifLog(root: string, descriptors: SarifRule[], results: SarifResult[], notifications: Notification[], properties: Record<string, unknown> | undefined): SarifLog {
   return {
     $schema: SARIF_SCHEMA,
     version: "2.1.0",
@@ -276,13 +266,98 @@ export function toSarif(results: readonly LintResult[], context: ReporterContext
           [SRCROOT]: { uri: directoryUri(root), description: { text: "The root of the repository the migrations are in." } },
         },
         columnKind: "utf16CodeUnits",
-        results: out,
+        results,
         ...(properties ? { properties } : {}),
       },
     ],
   };
 }
 
+/** Builds the SARIF log object (the reporter prints it as JSON). */
+export function toSarif(results: readonly LintResult[], context: ReporterContext): SarifLog {
+  const root = reportRoot(context);
+  const { descriptors, indexOf } = ruleIndexer(context);
+
+  // Every finding, in file order; the most severe MAX_RESULTS_PER_RUN of them are kept.
+  const all: { file: number; message: LintMessage }[] = [];
+  results.forEach((r, file) => {
+    for (const message of r.messages) all.push({ file, message });
+  });
+  let kept = all;
+  const errors = all.filter((e) => e.message.severity === 2).length;
+  const budget = budgets(all.length, errors);
+  if (budget) {
+    let { errors: errorBudget, warnings: warningBudget } = budget;
+    kept = all.filter((e) => (e.message.severity === 2 ? errorBudget-- > 0 : warningBudget-- > 0));
+  }
+
+  const fingerprints = new Map<number, string[]>();
+  const out: SarifResult[] = [];
+  const notifications: Notification[] = [];
+  for (const { file, message: m } of kept) {
+    const result = results[file]!;
+    let lines = fingerprints.get(file);
+    if (!lines) fingerprints.set(file, (lines = lineFingerprints(uploadedText(result))));
+    out.push(finish(pendingResult(m, artifactLocation(root, result.filePath), lines), indexOf, fatalText(m, root, result.filePath), notifications));
+  }
+  const properties = truncation(all.length, errors, kept.length, notifications);
+  return sarifLog(root, descriptors, out, notifications, properties);
+}
+
 const sarif: Reporter = (results, context) => `${JSON.stringify(toSarif(results, context), null, 2)}\n`;
+
+/** Stands for the results in the printed log, whose text goes in its place one result at a time. */
+const RESULTS_MARK = "\u0000pgsafe results\u0000";
+
+/**
+ * The same log. Which findings are kept, the rules list (which grows by rules the registry does not
+ * know) and the notifications all come before the results in the log and depend on every finding,
+ * so the log is written at the end; until then it holds the findings that can still be kept (at
+ * most MAX_RESULTS_PER_RUN of each severity, the first ones) as SARIF results, each file's source
+ * read once for its line fingerprints and not kept.
+ */
+export const stream: StreamReporter = (context, write) => {
+  const root = reportRoot(context);
+  const candidates: { pending: PendingResult; error: boolean; fatal: string | undefined }[] = [];
+  let errors = 0;
+  let warnings = 0;
+  return {
+    add(r) {
+      let lines: string[] | undefined;
+      let location: ReturnType<typeof artifactLocation> | undefined;
+      for (const m of r.messages) {
+        const error = m.severity === 2;
+        // The first MAX_RESULTS_PER_RUN of either severity are the only ones a budget can keep.
+        const seen = error ? errors++ : warnings++;
+        if (seen >= MAX_RESULTS_PER_RUN) continue;
+        lines ??= lineFingerprints(uploadedText(r));
+        location ??= artifactLocation(root, r.filePath);
+        candidates.push({ pending: pendingResult(m, location, lines), error, fatal: fatalText(m, root, r.filePath) });
+      }
+    },
+    end() {
+      const { descriptors, indexOf } = ruleIndexer(context);
+      const total = errors + warnings;
+      const budget = budgets(total, errors);
+      let { errors: errorBudget, warnings: warningBudget } = budget ?? { errors: Infinity, warnings: Infinity };
+      const kept = budget ? candidates.filter((c) => (c.error ? errorBudget-- > 0 : warningBudget-- > 0)) : candidates;
+      const notifications: Notification[] = [];
+      const results = kept.map((c) => finish(c.pending, indexOf, c.fatal, notifications));
+      candidates.length = 0;
+      const properties = truncation(total, errors, results.length, notifications);
+      if (results.length === 0) {
+        write(`${JSON.stringify(sarifLog(root, descriptors, results, notifications, properties), null, 2)}\n`);
+        return;
+      }
+      // The log with one stand-in result, split around it: the text before, each result, the text after.
+      const skeleton = JSON.stringify(sarifLog(root, descriptors, [RESULTS_MARK as unknown as SarifResult], notifications, properties), null, 2);
+      const mark = skeleton.indexOf(JSON.stringify(RESULTS_MARK));
+      const indent = skeleton.slice(skeleton.lastIndexOf("\n", mark) + 1, mark);
+      write(skeleton.slice(0, mark));
+      results.forEach((result, i) => write(`${i > 0 ? `,\n${indent}` : ""}${JSON.stringify(result, null, 2).replace(/\n/g, `\n${indent}`)}`));
+      write(`${skeleton.slice(mark + JSON.stringify(RESULTS_MARK).length)}\n`);
+    },
+  };
+};
 
 export default sarif;

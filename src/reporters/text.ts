@@ -24,7 +24,7 @@ import { createColors } from "picocolors";
 import { SourceText } from "../parser/positions.js";
 import { lexFallback, splitStatements, type Piece } from "../parser/tokens.js";
 import type { LintMessage, LintResult } from "../types.js";
-import type { Reporter, ReporterContext } from "./index.js";
+import type { Reporter, ReporterContext, StreamReporter } from "./index.js";
 import { cellAt, renderLine, sanitize, sliceCells, type RenderedLine } from "./width.js";
 import { blockingRows, type LockTimeline } from "../timeline.js";
 import { renderTimelineText } from "./timeline-text.js";
@@ -177,31 +177,69 @@ function lockTimelineBlock(path: string, timeline: LockTimeline, context: Report
   return [title, ...lines.map((line) => `  ${line}`.trimEnd())].join("\n");
 }
 
+/** A file's blocks: each finding with its code frame, then its lock timelines. None for a file without findings. */
+function fileBlocks(result: LintResult, context: ReporterContext, c: Colors): string[] {
+  if (result.messages.length === 0) return [];
+  const view = viewOf(result);
+  const path = sanitize(displayPath(result.filePath, context.cwd));
+  const blocks = result.messages.map((m) => formatMessage(path, m, view, c).join("\n"));
+  for (const timeline of result.lockTimelines ?? []) blocks.push(lockTimelineBlock(path, timeline, context, c));
+  return blocks;
+}
+
+interface Totals {
+  errors: number;
+  warnings: number;
+  fixableErrors: number;
+  fixableWarnings: number;
+}
+
+function count(totals: Totals, result: LintResult): void {
+  totals.errors += result.errorCount;
+  totals.warnings += result.warningCount;
+  totals.fixableErrors += result.fixableErrorCount;
+  totals.fixableWarnings += result.fixableWarningCount;
+}
+
+/** The summary lines under the blocks (with the newline that ends the report). */
+function summary({ errors, warnings, fixableErrors, fixableWarnings }: Totals, c: Colors): string {
+  const problems = errors + warnings;
+  const line = `✖ ${plural(problems, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`;
+  const paint = (text: string): string => (errors > 0 ? c.red(c.bold(text)) : c.yellow(c.bold(text)));
+  const fixable =
+    fixableErrors + fixableWarnings > 0 ? `\n${paint(`  ${plural(fixableErrors, "error")} and ${plural(fixableWarnings, "warning")} potentially fixable with the \`--fix\` option.`)}` : "";
+  return `${paint(line)}${fixable}\n`;
+}
+
 const text: Reporter = (results: readonly LintResult[], context: ReporterContext): string => {
   const c = createColors(context.color);
   const blocks: string[] = [];
-  let errors = 0;
-  let warnings = 0;
-  let fixableErrors = 0;
-  let fixableWarnings = 0;
+  const totals: Totals = { errors: 0, warnings: 0, fixableErrors: 0, fixableWarnings: 0 };
   for (const result of results) {
-    errors += result.errorCount;
-    warnings += result.warningCount;
-    fixableErrors += result.fixableErrorCount;
-    fixableWarnings += result.fixableWarningCount;
-    if (result.messages.length === 0) continue;
-    const view = viewOf(result);
-    const path = sanitize(displayPath(result.filePath, context.cwd));
-    for (const m of result.messages) blocks.push(formatMessage(path, m, view, c).join("\n"));
-    for (const timeline of result.lockTimelines ?? []) blocks.push(lockTimelineBlock(path, timeline, context, c));
+    count(totals, result);
+    blocks.push(...fileBlocks(result, context, c));
   }
-  const problems = errors + warnings;
-  if (problems === 0) return "";
-  const summary = `✖ ${plural(problems, "problem")} (${plural(errors, "error")}, ${plural(warnings, "warning")})`;
-  const paint = (line: string): string => (errors > 0 ? c.red(c.bold(line)) : c.yellow(c.bold(line)));
-  const fixable =
-    fixableErrors + fixableWarnings > 0 ? `\n${paint(`  ${plural(fixableErrors, "error")} and ${plural(fixableWarnings, "warning")} potentially fixable with the \`--fix\` option.`)}` : "";
-  return `${blocks.join("\n\n")}\n\n${paint(summary)}${fixable}\n`;
+  if (totals.errors + totals.warnings === 0) return "";
+  return `${blocks.join("\n\n")}\n\n${summary(totals, c)}`;
+};
+
+/** The same report, each file's blocks as the file comes, the summary at the end. */
+export const stream: StreamReporter = (context, write) => {
+  const c = createColors(context.color);
+  const totals: Totals = { errors: 0, warnings: 0, fixableErrors: 0, fixableWarnings: 0 };
+  let written = false;
+  return {
+    add(result) {
+      count(totals, result);
+      const blocks = fileBlocks(result, context, c);
+      if (blocks.length === 0) return;
+      write(`${written ? "\n\n" : ""}${blocks.join("\n\n")}`);
+      written = true;
+    },
+    end() {
+      if (totals.errors + totals.warnings > 0) write(`\n\n${summary(totals, c)}`);
+    },
+  };
 };
 
 export default text;
