@@ -5,8 +5,9 @@
 import type { SourceLocation, SourceRange, TraversalStep } from "@eslint/core";
 import { analyzeMigration, type MigrationContext, type MigrationOptions, type StatementFacts } from "../analysis/context.js";
 import type { AstObject, Comment, ParsedSql, ParsedStatement } from "../parser/parse.js";
-import { SourceText } from "../parser/positions.js";
-import { tokenize, type Token } from "../parser/tokens.js";
+import type { SourceText } from "../parser/positions.js";
+import { lexSql } from "../parser/lexer.js";
+import type { Token } from "../parser/tokens.js";
 
 /** A node as rules see it: the libpg-query node object with its type and position. */
 export class PgNode<T = AstObject> {
@@ -122,13 +123,9 @@ export class PgSourceCode {
   tokensOf(statement: ParsedStatement): Token[] {
     let tokens = this.#statementTokens.get(statement.index);
     if (!tokens) {
-      if (statement.hiddenIn || statement.locate) {
-        // The statement's text is the body of a string (a DO block, a function): tokenized alone.
-        const local = tokenize(new SourceText(statement.text));
-        tokens = local.map((t) => ({ ...t, start: t.start + statement.start, end: t.end + statement.start }));
-      } else {
-        // A statement spans whole tokens of the file (first to last): its share of the file's tokens.
-        const all = this.parsed.tokens;
+      const all = statement.hiddenIn || statement.locate ? undefined : this.parsed.lexedTokens;
+      if (all) {
+        // The file is lexed already, and a statement spans whole tokens of it: its share.
         let lo = 0;
         let hi = all.length;
         while (lo < hi) {
@@ -139,6 +136,14 @@ export class PgSourceCode {
         let end = lo;
         while (end < all.length && all[end]!.start < statement.end) end++;
         tokens = all.slice(lo, end);
+      } else {
+        // The statement alone (lexing the whole file for a few statements costs more), shifted to
+        // file indices. For a statement of a DO block or function body, its text is a string's body.
+        tokens = lexSql(statement.text);
+        for (const t of tokens) {
+          t.start += statement.start;
+          t.end += statement.start;
+        }
       }
       this.#statementTokens.set(statement.index, tokens);
     }

@@ -54,7 +54,9 @@ export function lexSql(text: string): Token[] {
   const push = (base: "string" | "word" | "other" | "comment-line" | "comment-block", start: number, end: number, unterminated = false): void => {
     const raw = text.slice(start, end);
     const kind = kindOf(raw, base);
-    tokens.push({ kind, start, end, upper: kind === "word" && raw.charCodeAt(0) !== 0x22 ? raw.toUpperCase() : raw, ...(unterminated ? { unterminated } : {}) });
+    const token: Token = { kind, start, end, upper: kind === "word" && raw.charCodeAt(0) !== 0x22 ? raw.toUpperCase() : raw };
+    if (unterminated) token.unterminated = true;
+    tokens.push(token);
   };
 
   /** End of a quoted run opened at `open` (the quote), `''` / `""` doubled; -1 when unclosed. */

@@ -73,6 +73,8 @@ export interface ParsedSql {
   readonly comments: Comment[];
   /** Tokens of the whole text (Postgres scanner, or fallback lexer), computed on first use. */
   readonly tokens: Token[];
+  /** `tokens` if something has asked for them already (nothing is computed). */
+  readonly lexedTokens?: Token[] | undefined;
 }
 
 interface SqlErrorLike {
@@ -117,6 +119,10 @@ class ParsedFile implements ParsedSql {
 
   set tokens(tokens: Token[]) {
     this.#tokens = tokens;
+  }
+
+  get lexedTokens(): Token[] | undefined {
+    return this.#tokens;
   }
 
   get comments(): Comment[] {

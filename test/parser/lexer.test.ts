@@ -56,6 +56,9 @@ describe("lexer", () => {
     let compared = 0;
     for (const file of dirs.flatMap(sqlFilesBelow)) {
       const parsed = parseSql(readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+      // The file lexed first: tokensOf then takes each statement's share of the file's tokens.
+      const fileTokens = parsed.tokens;
+      expect(parsed.lexedTokens).toBe(fileTokens);
       const sourceCode = new PgSourceCode(parsed);
       for (const statement of parsed.statements) {
         if (statement.hiddenIn || statement.locate) continue;
