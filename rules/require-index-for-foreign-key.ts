@@ -4,6 +4,7 @@ import { quoteIdent, relationFromRangeVar, type RelationRef } from "../src/analy
 import type { SchemaIndex } from "../src/analysis/schema.js";
 import { ruleDocsUrl } from "../src/meta.js";
 import type { AstObject, ParsedStatement } from "../src/parser/parse.js";
+import { firstTokenFrom } from "../src/parser/tokens.js";
 import type { PgRuleDefinition, PgSourceCode } from "../src/types.js";
 
 const keyOf = (rangeVar: unknown): string | undefined => relationFromRangeVar(rangeVar as AstObject | undefined)?.key;
@@ -92,16 +93,9 @@ function serves(index: Pick<KnownIndex, "columns" | "method" | "predicate">, col
 /** End of the clause starting at `start`: the next comma or unmatched ")" outside parentheses. */
 function clauseEnd(sourceCode: PgSourceCode, statement: ParsedStatement, start: number): number {
   const tokens = sourceCode.tokensOf(statement);
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.start < start) lo = mid + 1;
-    else hi = mid;
-  }
   let depth = 0;
   let end = start;
-  for (let i = lo; i < tokens.length; i++) {
+  for (let i = firstTokenFrom(tokens, start); i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind.startsWith("comment")) continue;
     if (t.kind === "close-paren" && depth-- === 0) break;

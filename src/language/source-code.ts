@@ -7,7 +7,7 @@ import { analyzeMigration, type MigrationContext, type MigrationOptions, type St
 import type { AstObject, Comment, ParsedSql, ParsedStatement } from "../parser/parse.js";
 import type { SourceText } from "../parser/positions.js";
 import { lexSql } from "../parser/lexer.js";
-import type { Token } from "../parser/tokens.js";
+import { firstTokenFrom, type Token } from "../parser/tokens.js";
 
 /** A node as rules see it: the libpg-query node object with its type and position. */
 export class PgNode<T = AstObject> {
@@ -126,16 +126,10 @@ export class PgSourceCode {
       const all = statement.hiddenIn || statement.locate ? undefined : this.parsed.lexedTokens;
       if (all) {
         // The file is lexed already, and a statement spans whole tokens of it: its share.
-        let lo = 0;
-        let hi = all.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (all[mid]!.start < statement.start) lo = mid + 1;
-          else hi = mid;
-        }
-        let end = lo;
+        const first = firstTokenFrom(all, statement.start);
+        let end = first;
         while (end < all.length && all[end]!.start < statement.end) end++;
-        tokens = all.slice(lo, end);
+        tokens = all.slice(first, end);
       } else {
         // The statement alone (lexing the whole file for a few statements costs more), shifted to
         // file indices. For a statement of a DO block or function body, its text is a string's body.

@@ -42,7 +42,7 @@
 import type { Node } from "libpg-query";
 import type { AstObject, ParsedStatement, ParseError } from "./parse.js";
 import { SourceText } from "./positions.js";
-import { tokenize, type Token } from "./tokens.js";
+import { firstTokenFrom, tokenize, type Token } from "./tokens.js";
 import { parsePlPgSQLSync, parseSync } from "./wasm.js";
 
 export type HiddenKind = "do" | "function" | "execute";
@@ -395,14 +395,7 @@ function locateQuery(body: Body, query: string, lineno: number, perform: boolean
   const from = body.lineStarts[Math.max(0, Math.min(lineno - 1, body.lineStarts.length - 1))]!;
   const tryFrom = (min: number): { at: number; map: number[] } | undefined => {
     // Tokens are in text order: start at the first one on the statement's line.
-    let lo = 0;
-    let hi = body.tokens.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (body.tokens[mid]!.start < min) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let k = lo; k < body.tokens.length; k++) {
+    for (let k = firstTokenFrom(body.tokens, min); k < body.tokens.length; k++) {
       const t = body.tokens[k]!;
       if (body.claimed.has(t.start) || t.kind.startsWith("comment")) continue;
       const map = align(body.text, t.start, query, perform);

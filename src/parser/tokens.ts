@@ -189,6 +189,18 @@ export function tokenize(source: SourceText): Token[] {
   return lexSql(source.text);
 }
 
+/** Position of the first token (in text order) that starts at or after `index`; `tokens.length` if none. */
+export function firstTokenFrom(tokens: readonly Token[], index: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** True when the token is the first thing on its line (only blanks before it). */
 export function startsLine(text: string, index: number): boolean {
   for (let i = index - 1; i >= 0; i--) {
