@@ -40,6 +40,11 @@ export function writeOutputFile(cwd: string, file: string, content: string, what
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, content);
   } catch (error) {
-    throw new PgsafeUsageError(`Cannot write ${what} to "${file}": ${describeFsError(error)}. Choose another --output-file.`);
+    throw outputFileError(file, error, what);
   }
+}
+
+/** The one-line usage error for an `--output-file` that cannot be created or written. */
+export function outputFileError(file: string, error: unknown, what = "the report"): PgsafeUsageError {
+  return new PgsafeUsageError(`Cannot write ${what} to "${file}": ${describeFsError(error)}. Choose another --output-file.`);
 }

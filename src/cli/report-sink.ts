@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { describeFsError, PgsafeUsageError } from "./errors.js";
+import { outputFileError } from "./env.js";
 
 export interface ReportSink {
   write(text: string): void;
@@ -95,7 +95,7 @@ export function outputFileSink(cwd: string, file: string): ReportSink {
   const target = resolve(cwd, file);
   let fd: number | undefined;
   const fail = (error: unknown): never => {
-    throw new PgsafeUsageError(`Cannot write the report to "${file}": ${describeFsError(error)}. Choose another --output-file.`);
+    throw outputFileError(file, error);
   };
   const open = (): number => {
     if (fd === undefined) {
