@@ -88,6 +88,30 @@ function lockTimelines(options: LintOptions, hasFindings: boolean, parsed: Parse
   return timeline ? { lockTimelines: [timeline] } : {};
 }
 
+interface EnabledRule {
+  ruleId: string;
+  rule: PgRuleDefinition;
+  severity: 1 | 2;
+  ruleOptions: readonly unknown[];
+}
+
+const enabledCache = new WeakMap<Record<string, 1 | 2>, { rules: RuleRegistry; ruleOptions: LintOptions["ruleOptions"]; list: EnabledRule[] }>();
+
+/** The enabled rules with their severity and options, worked out once per run (lintFiles passes the same severities for every file). */
+function enabledRules(options: LintOptions): EnabledRule[] {
+  const cached = enabledCache.get(options.severities);
+  if (cached && cached.rules === options.rules && cached.ruleOptions === options.ruleOptions) return cached.list;
+  const list: EnabledRule[] = [];
+  for (const [ruleId, severity] of Object.entries(options.severities)) {
+    const rule = options.rules[ruleId];
+    if (!rule) continue;
+    const ruleOptions = options.ruleOptions?.[ruleId] ?? (rule.meta as { defaultOptions?: unknown[] }).defaultOptions ?? NO_OPTIONS;
+    list.push({ ruleId, rule, severity, ruleOptions });
+  }
+  enabledCache.set(options.severities, { rules: options.rules, ruleOptions: options.ruleOptions, list });
+  return list;
+}
+
 /** Lints one migration file's text. */
 export function lintSource(rawText: string, options: LintOptions): LintResult {
   try {
@@ -187,13 +211,10 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
   const listeners = new Map<string, { ruleId: string; fn: (node: unknown) => void }[]>();
   const broken = new Set<string>();
   const cwd = options.cwd ?? process.cwd();
-  for (const ruleId in options.severities) {
-    const severity = options.severities[ruleId]!;
-    const rule = options.rules[ruleId];
-    if (!rule) continue;
+  for (const { ruleId, rule, severity, ruleOptions } of enabledRules(options)) {
     const context = {
       id: ruleId,
-      options: options.ruleOptions?.[ruleId] ?? (rule.meta as { defaultOptions?: unknown[] }).defaultOptions ?? NO_OPTIONS,
+      options: ruleOptions,
       sourceCode,
       languageOptions,
       settings: NO_SETTINGS,
