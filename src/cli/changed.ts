@@ -8,13 +8,14 @@
  * Deleted files are left out (there is nothing to lint). A ref git does not know, or a `cwd`
  * outside a git repository, is the caller's to fix: a one-line PgsafeUsageError.
  */
-import { execFileSync } from "node:child_process";
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { PgsafeUsageError } from "./errors.js";
 
 function git(args: string[], cwd: string): { ok: true; out: string } | { ok: false; message: string } {
   try {
+    // Loaded here: most runs never ask git, and child_process is costly to load at start-up.
+    const { execFileSync } = process.getBuiltinModule("node:child_process");
     const out = execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
     return { ok: true, out };
   } catch (error) {

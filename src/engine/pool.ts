@@ -8,9 +8,7 @@
  * where worker_threads is missing, everything runs on the main thread, with the same results.
  */
 import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import type { LintResult } from "../types.js";
 
 /** What the workers lint: the run's chains, as lists of indices into `files`, taken with `takeChain`. */
@@ -60,10 +58,10 @@ export function workerScript(): string | undefined {
  * CPU busy (measured in docs/performance.md: on 2 CPUs a worker does not pay for itself); never
  * more than there are chains.
  */
-export function threadCount(jobs: number | undefined, files: number, chains: number, cpus = availableParallelism()): number {
+export function threadCount(jobs: number | undefined, files: number, chains: number, cpus?: number): number {
   if (jobs !== undefined && jobs > 0) return Math.max(1, Math.min(jobs, chains));
   if (files < PARALLEL_MIN_FILES) return 1;
-  return Math.max(1, Math.min(cpus - 1, 4, chains));
+  return Math.max(1, Math.min((cpus ?? process.getBuiltinModule("node:os").availableParallelism()) - 1, 4, chains));
 }
 
 /** A worker thread of a run. */
@@ -85,6 +83,8 @@ export function runLaneOnWorker(
   onChain: (indices: readonly number[], results: readonly (LintResult | null)[]) => void,
   onError: (name: string, message: string) => Error,
 ): WorkerLane {
+  // Loaded here: a run on one thread (most runs, and every small one) never needs it.
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   const worker = new Worker(script, {
     workerData: task,
     // A larger young generation: the linter makes many short-lived objects.
