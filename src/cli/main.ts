@@ -11,6 +11,7 @@
 import { appendFileSync, realpathSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
 import type { LintResult } from "../types.js";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
@@ -59,7 +60,7 @@ async function listRules(options: CliOptions, io: CliIo): Promise<number> {
     return 0;
   }
   if (options.format !== "text") throw new PgsafeUsageError(`Unknown format "${options.format}" for "pgsafe rules". Use one of: text, json.`);
-  const { createColors } = await import("picocolors");
+  const { createColors } = await import("../reporters/colors.js");
   const c = createColors(useColor(options.color, io.env, io.stdout.isTTY === true));
   const idWidth = Math.max(4, ...entries.map((e) => e.id.length));
   const catWidth = Math.max(8, ...entries.map((e) => e.category.length));
@@ -87,7 +88,7 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
   // Before the linter's modules load: keeps the heap near what is alive (src/cli/heap.ts).
   const steerHeap = (await import("./heap.js")).limitHeap();
   // The parser's WebAssembly starts compiling (off the main thread) while the modules load.
-  void import("libpg-query").catch(() => undefined);
+  createRequire(import.meta.url)("libpg-query");
   // Check the format before doing any work; this loads only that reporter.
   const [{ loadStreamReporter }, api, sinks] = await Promise.all([import("../reporters/index.js"), import("../index.js"), import("./report-sink.js")]);
   const reporter = await loadStreamReporter(options.format);
@@ -189,8 +190,14 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
 export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
   const full: CliIo = {
     stdout: io.stdout ?? process.stdout,
-    stderr: io.stderr ?? process.stderr,
-    stdin: io.stdin ?? process.stdin,
+    // Getters: process.stderr and process.stdin are streams made on first access (costly at
+    // start-up); a clean run never writes to stderr, and only `-` reads stdin.
+    get stderr() {
+      return io.stderr ?? process.stderr;
+    },
+    get stdin() {
+      return io.stdin ?? process.stdin;
+    },
     env: io.env ?? process.env,
     cwd: io.cwd ?? process.cwd(),
   };

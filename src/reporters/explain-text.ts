@@ -16,7 +16,7 @@
  * With `--timeline` the file gets the lock timeline instead (src/reporters/timeline-text.ts);
  * `--no-unicode` cuts statements with "..." instead of "…".
  */
-import { createColors } from "picocolors";
+import { createColors } from "./colors.js";
 import type { ExplainedFile, ExplainLock, ExplainStatement, ExplainTransactionSummary, HeldUntil, LockWindow } from "../explain.js";
 import { buildTimeline, relationLabel } from "../timeline.js";
 import { renderTimelineText } from "./timeline-text.js";

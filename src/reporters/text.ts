@@ -20,7 +20,7 @@
  * emoji, tabs). A clean run prints nothing.
  */
 import { isAbsolute, relative } from "node:path";
-import { createColors } from "picocolors";
+import { createColors } from "./colors.js";
 import { SourceText } from "../parser/positions.js";
 import { lexFallback, splitStatements, type Piece } from "../parser/tokens.js";
 import type { LintMessage, LintResult } from "../types.js";

@@ -16,7 +16,7 @@
  * are drawn as one column (`9-10`), and a timeline wider than `width` is wrapped into bands of
  * columns, each with its own header.
  */
-import { createColors } from "picocolors";
+import { createColors } from "./colors.js";
 import { cellKind, groupColumns, spanBlocks, spanRange, type CellKind, type LockTimeline, type TimelineGroup, type TimelineRow, type TimelineSpan } from "../timeline.js";
 import { displayWidth, sanitize } from "./width.js";
 

@@ -12,7 +12,7 @@
  * Under a statement: PostgreSQL's error with its position, a mismatch's explanation (a pgsafe
  * bug), the columns and constraints it changed, and its lint findings. A summary ends the report.
  */
-import { createColors } from "picocolors";
+import { createColors } from "./colors.js";
 import type { LockComparison, TracedFile, TracedStatement, TraceReport } from "../trace/types.js";
 import { displayWidth, sanitize } from "./width.js";
 

@@ -3,11 +3,11 @@
  * dist is rebuilt first when it is missing or older than the sources.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, ensureBuilt, ROOT } from "../harness/built-cli.js";
+import { BIN, ensureBuilt, ROOT, writeModuleTracer } from "../harness/built-cli.js";
 
 const EXAMPLES = join(ROOT, "fixtures", "examples");
 
@@ -24,12 +24,7 @@ beforeAll(() => {
   ensureBuilt();
   // A module hook that prints every module the CLI loads, to check that start-up stays light.
   traceDir = mkdtempSync(join(tmpdir(), "pgsafe-trace-"));
-  writeFileSync(
-    join(traceDir, "hooks.mjs"),
-    'import { writeSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, `LOADED ${r.url}\\n`); return r; }\n',
-  );
-  writeFileSync(join(traceDir, "register.mjs"), 'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n');
-  preload = join(traceDir, "register.mjs");
+  preload = writeModuleTracer(traceDir);
 }, 120_000);
 afterAll(() => rmSync(traceDir, { recursive: true, force: true }));
 

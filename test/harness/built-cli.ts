@@ -4,7 +4,7 @@
  * builds it: tsc, then the esbuild command of the build script, then the executable bit.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..", "..");
@@ -41,4 +41,32 @@ export function ensureBuilt(): void {
   execFileSync(join(ROOT, "node_modules", ".bin", "esbuild"), bundleArguments(), { cwd: ROOT, stdio: "pipe" });
   // As `npm run build` does (postbuild): `npx pgsafe` runs the bin file itself.
   chmodSync(BIN, 0o755);
+}
+
+/**
+ * Writes, into `dir`, a module that makes a process print `LOADED <url or path>` on stderr for
+ * every module it loads: ES modules (through a resolve hook) and CommonJS ones (required, e.g.
+ * libpg-query and picocolors). Returns the file to pass to `node --import`.
+ */
+export function writeModuleTracer(dir: string): string {
+  writeFileSync(
+    join(dir, "hooks.mjs"),
+    'import { writeSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, `LOADED ${r.url}\\n`); return r; }\n',
+  );
+  writeFileSync(
+    join(dir, "register.mjs"),
+    [
+      'import { createRequire, register } from "node:module";',
+      'import { writeSync } from "node:fs";',
+      'register("./hooks.mjs", import.meta.url);',
+      'const Module = createRequire(import.meta.url)("node:module");',
+      "const load = Module._load;",
+      "Module._load = function (request, parent, isMain) {",
+      "  writeSync(2, `LOADED ${Module._resolveFilename(request, parent, isMain)}\\n`);",
+      "  return load.apply(this, arguments);",
+      "};",
+      "",
+    ].join("\n"),
+  );
+  return join(dir, "register.mjs");
 }

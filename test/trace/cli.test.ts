@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TraceReport } from "../../src/trace/types.js";
-import { BIN, ensureBuilt, ROOT } from "../harness/built-cli.js";
+import { BIN, ensureBuilt, ROOT, writeModuleTracer } from "../harness/built-cli.js";
 
 let dir: string;
 let preload: string;
@@ -25,12 +25,7 @@ function pgsafe(args: string[], options: { preload?: boolean; cwd?: string } = {
 beforeAll(() => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), "pgsafe-trace-cli-"));
-  writeFileSync(
-    join(dir, "hooks.mjs"),
-    'import { writeSync } from "node:fs";\nexport async function resolve(s, c, next) { const r = await next(s, c); writeSync(2, `LOADED ${r.url}\\n`); return r; }\n',
-  );
-  writeFileSync(join(dir, "register.mjs"), 'import { register } from "node:module";\nregister("./hooks.mjs", import.meta.url);\n');
-  preload = join(dir, "register.mjs");
+  preload = writeModuleTracer(dir);
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
