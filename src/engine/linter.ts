@@ -9,6 +9,7 @@ import { parseSql, stripBom, type ParsedSql } from "../parser/parse.js";
 import type { Position } from "../parser/positions.js";
 import type { LintMessage, LintResult, LintSuggestion, PgReport, PgRuleDefinition } from "../types.js";
 import { findSuppressor, parseDirectives, type Span } from "./directives.js";
+import { interpolate } from "./interpolate.js";
 import { lintTimeline } from "../timeline.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -36,10 +37,6 @@ export interface LintOptions {
 const NO_OPTIONS: readonly unknown[] = Object.freeze([]);
 const NO_SETTINGS: Readonly<Record<string, unknown>> = Object.freeze({});
 
-function interpolate(template: string, data: Record<string, unknown> | undefined | null): string {
-  if (!data) return template;
-  return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
-}
 
 const fixer: RuleTextEditor<PgNode> = {
   insertTextAfter: (node, text) => ({ range: [node.range[1], node.range[1]], text }),

@@ -15,6 +15,7 @@
  */
 import type { RuleDefinition, SourceLocation, SourceRange } from "@eslint/core";
 import type { PgNode, PgSourceCode } from "../language/source-code.js";
+import { interpolate } from "../engine/interpolate.js";
 import type { Position } from "../parser/positions.js";
 import type { PgReport, PgRuleDefinition, PgRuleVisitor } from "../types.js";
 import { FINISH_EVENT, PgEslintSourceCode } from "./source-code.js";
@@ -32,11 +33,6 @@ interface EslintRuleContext {
 }
 
 type Listener = (node: unknown) => void;
-
-function interpolate(template: string, data: Record<string, unknown> | undefined | null): string {
-  if (!data) return template;
-  return template.replace(/\{\{\s*([^{}]+?)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
-}
 
 function isPosition(value: SourceLocation | Position): value is Position {
   return "line" in value;
