@@ -139,15 +139,24 @@ export interface LintTextOptions extends PgsafeOptions {
   filePath?: string;
   /**
    * Apply the rules' fixes (lint, fix, lint again, up to 10 passes as ESLint does): the result gets
-   * `output` (the fixed text) when a fix changed it, and its messages are what is left.
+   * `output` (the fixed text) when a fix changed it, and its messages are what is left. A
+   * function (as ESLint's `fix` option) picks the findings whose fixes are applied.
    */
-  fix?: boolean;
+  fix?: FixOption;
   /**
    * The known schema before this text: what the migrations applied before it left, from
    * `replaySchema` (an editor lints its unsaved buffer with the schema of the files before it).
    * Default: none, the text is linted on its own.
    */
   knownSchema?: KnownSchema;
+}
+
+/** Whether to apply fixes: all of them, or those of the findings a function accepts (`--quiet --fix`: errors only). */
+export type FixOption = boolean | ((message: LintMessage) => boolean);
+
+/** The predicate of a `fix` option that is a function. */
+function fixFilter(fix: FixOption | undefined): ((message: LintMessage) => boolean) | undefined {
+  return typeof fix === "function" ? fix : undefined;
 }
 
 export interface LintFilesOptions extends PgsafeOptions {
@@ -168,9 +177,11 @@ export interface LintFilesOptions extends PgsafeOptions {
   changedSince?: string;
   /**
    * Apply the rules' fixes to each file's text, as `lintText` does: a result gets `output` when a
-   * fix changed its file. No file is written (the CLI's `--fix` writes them).
+   * fix changed its file. No file is written (the CLI's `--fix` writes them). A function (as
+   * ESLint's `fix` option) picks the findings whose fixes are applied; with one, the run stays on
+   * the calling thread (a function cannot be handed to a worker).
    */
-  fix?: boolean;
+  fix?: FixOption;
   /**
    * Threads to lint on: 1 lints on the calling thread only; undefined or 0 decides from the CPUs
    * when the run has many files. Migration folders are split across the threads; results do not
@@ -277,7 +288,7 @@ export function lintText(text: string, options: LintTextOptions = {}): LintResul
   const run = options.knownSchema ? { migration: { schema: options.knownSchema } } : {};
   const lint = (current: string): LintResult => prepared(current, filePath, run);
   if (!options.fix) return lint(text);
-  const { result, output } = fixText(text, lint);
+  const { result, output } = fixText(text, lint, fixFilter(options.fix));
   return output === undefined ? result : { ...result, output };
 }
 
@@ -368,7 +379,7 @@ export async function lintFilesEach(
     return busy ?? handOver();
   };
   const script = workerScript();
-  const threads = script ? threadCount(options.jobs, files.length, chains.length) : 1;
+  const threads = script && typeof options.fix !== "function" ? threadCount(options.jobs, files.length, chains.length) : 1;
   if (threads <= 1) {
     for (const chain of chains) {
       for (const [index, result] of lintChain(files, chain.indices, lint, options, changed, cwd)) {
@@ -460,7 +471,7 @@ function lintChainFile(
       parsedUp = [];
       return lint(current, file, { migration, ...(feeds ? { onUpParsed: (parsed: ParsedSql) => parsedUp.push(parsed) } : {}) });
     };
-    const { result, output } = fixText(text, lintPass);
+    const { result, output } = fixText(text, lintPass, fixFilter(options.fix));
     if (feeds) for (const parsed of parsedUp) feed(parsed);
     return flagged(output === undefined ? result : { ...result, output });
   }

@@ -13,7 +13,7 @@ import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
-import type { LintResult } from "../types.js";
+import type { LintMessage, LintResult } from "../types.js";
 import { describeFsError, PgsafeUsageError } from "./errors.js";
 import { helpText, parseArgs, type CliOptions } from "./options.js";
 import { packageVersion, useColor } from "./env.js";
@@ -165,7 +165,8 @@ async function lint(options: CliOptions, io: CliIo): Promise<number> {
           ...common,
           ignorePatterns: [...(config?.options.ignorePatterns ?? []), ...options.ignorePatterns],
           ...(options.changedSince !== undefined ? { changedSince: options.changedSince } : {}),
-          ...(options.fix ? { fix: true } : {}),
+          // As ESLint: with --quiet, --fix applies the fixes of errors only (warnings are not reported).
+          ...(options.fix ? { fix: options.quiet ? (message: LintMessage) => message.severity === 2 : true } : {}),
           ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
         },
         onResult,

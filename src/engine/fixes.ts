@@ -80,13 +80,14 @@ export interface FixedText {
 /**
  * Lints `text`, applies the fixes, and lints the output again, until nothing is left to fix or
  * MAX_FIX_PASSES passes ran. The result's messages and `source` are those of the final text.
+ * With `accept`, only the fixes of the findings it accepts are applied.
  */
-export function fixText(text: string, lint: (text: string) => LintResult): FixedText {
+export function fixText(text: string, lint: (text: string) => LintResult, accept?: (message: LintMessage) => boolean): FixedText {
   let current = text;
   let result = lint(current);
   let fixCount = 0;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const { output, applied } = applyParseable(current, result.messages);
+    const { output, applied } = applyParseable(current, accept ? result.messages.filter(accept) : result.messages);
     if (applied.length === 0 || output === current) break;
     fixCount += applied.length;
     current = output;

@@ -150,3 +150,35 @@ describe("pgsafe --fix with stdin", () => {
     expect(result.stderr).toMatch(/^pgsafe: --fix .*stdin/);
   });
 });
+
+describe("pgsafe --quiet --fix", () => {
+  const files = {
+    // prefer-jsonb (a warning) has a fix: the table is new and nothing else uses the column.
+    "m/1_docs.sql": "SET lock_timeout = '2s';\nCREATE TABLE docs (id bigint PRIMARY KEY, payload json);\n",
+    // require-concurrent-index-creation (an error) has a fix: CONCURRENTLY, outside a transaction.
+    "m/2_index.sql": "SET lock_timeout = '2s';\nCREATE INDEX orders_status_idx ON orders (status);\n",
+  };
+
+  it("applies the fixes of errors only, as ESLint does (warnings are not reported)", async () => {
+    const root = tree(files);
+    const result = await run(["--quiet", "--fix", "--no-config", "m"], { cwd: root });
+    expect(readFileSync(join(root, "m/2_index.sql"), "utf8")).toContain("CREATE INDEX CONCURRENTLY orders_status_idx");
+    expect(readFileSync(join(root, "m/1_docs.sql"), "utf8")).toBe(files["m/1_docs.sql"]);
+    expect(result.stdout).not.toContain("prefer-jsonb");
+  });
+
+  it("without --quiet, the warning's fix is applied too", async () => {
+    const root = tree(files);
+    await run(["--fix", "--no-config", "m"], { cwd: root });
+    expect(readFileSync(join(root, "m/1_docs.sql"), "utf8")).toContain("payload jsonb");
+    expect(readFileSync(join(root, "m/2_index.sql"), "utf8")).toContain("CREATE INDEX CONCURRENTLY orders_status_idx");
+  });
+
+  it("the library: a fix function picks the findings whose fixes are applied", async () => {
+    const root = tree(files);
+    const errorsOnly = await lintFiles([join(root, "m")], { fix: (m) => m.severity === 2 });
+    expect(errorsOnly.map((r) => r.output !== undefined)).toEqual([false, true]);
+    const all = await lintFiles([join(root, "m")], { fix: true });
+    expect(all.map((r) => r.output !== undefined)).toEqual([true, true]);
+  });
+});
