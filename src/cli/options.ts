@@ -233,7 +233,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   "--quiet": {
     commands: LINT,
     apply: (o) => (o.quiet = true),
-    description: "report errors only",
+    description: "report errors only (with --fix, fix errors only)",
   },
   "--max-warnings": {
     value: "N",
