@@ -37,22 +37,3 @@ export function migrationChains(files: readonly string[]): Chain[] {
   });
   return [...byKey.values()];
 }
-
-/**
- * Splits chains into `lanes` groups of about the same cost (the longest-first greedy rule), each
- * lane's chains in run order. `cost` is a chain's weight, e.g. its bytes.
- */
-export function assignLanes(chains: readonly Chain[], lanes: number, cost: (chain: Chain) => number): Chain[][] {
-  const out: Chain[][] = Array.from({ length: lanes }, () => []);
-  const load = new Array<number>(lanes).fill(0);
-  const weighted = chains.map((chain, order) => ({ chain, order, weight: cost(chain) })).sort((a, b) => b.weight - a.weight || a.order - b.order);
-  const orderOf = new Map(weighted.map((w) => [w.chain, w.order]));
-  for (const { chain, weight } of weighted) {
-    let lane = 0;
-    for (let i = 1; i < lanes; i++) if (load[i]! < load[lane]!) lane = i;
-    out[lane]!.push(chain);
-    load[lane]! += weight;
-  }
-  for (const lane of out) lane.sort((a, b) => orderOf.get(a)! - orderOf.get(b)!);
-  return out;
-}

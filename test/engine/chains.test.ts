@@ -1,10 +1,10 @@
 /**
- * Migration chains and parallel lanes: which files share a known schema, how chains are split
- * across threads, and that the built CLI gives byte-identical output on one thread and on two.
+ * Migration chains: which files share a known schema, how many threads a run uses, and that the
+ * built CLI gives byte-identical output on one thread and on two.
  */
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assignLanes, chainKey, migrationChains } from "../../src/engine/chains.js";
+import { chainKey, migrationChains } from "../../src/engine/chains.js";
 import { threadCount } from "../../src/engine/pool.js";
 import { lintFiles } from "../../src/index.js";
 import { BIN, ensureBuilt, ROOT } from "../harness/built-cli.js";
@@ -20,7 +20,7 @@ describe("chainKey", () => {
   });
 });
 
-describe("migrationChains and assignLanes", () => {
+describe("migrationChains", () => {
   const files = ["/s/a/1.sql", "/s/b/1.sql", "/s/a/2.sql", "/s/c/20240101_x/migration.sql", "/s/b/2.sql", "/s/c/20240102_y/migration.sql", "/s/a/3.sql"];
 
   it("groups a run's files by folder, keeping their order", () => {
@@ -29,14 +29,6 @@ describe("migrationChains and assignLanes", () => {
       ["/s/b", [1, 4]],
       ["/s/c", [3, 5]],
     ]);
-  });
-
-  it("balances lanes by cost, each lane in run order, every chain once", () => {
-    const chains = migrationChains(files);
-    const lanes = assignLanes(chains, 2, (c) => c.indices.length);
-    expect(lanes.flat().map((c) => c.key).sort()).toEqual(["/s/a", "/s/b", "/s/c"]);
-    expect(lanes.map((lane) => lane.reduce((n, c) => n + c.indices.length, 0)).sort()).toEqual([3, 4]);
-    for (const lane of lanes) expect(lane.map((c) => c.indices[0])).toEqual([...lane.map((c) => c.indices[0])].sort((a, b) => a! - b!));
   });
 
   it("threads: `jobs` when given, never more than chains; automatic only for big runs", () => {
