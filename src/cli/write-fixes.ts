@@ -39,15 +39,11 @@ function decode(bytes: Buffer, encoding: Encoding): string {
 }
 
 /**
- * Writes `output` of every result that has one to its file; returns the paths written. A file whose
- * bytes do not survive decoding and encoding again (invalid UTF-8, an odd UTF-16 length) is left
- * alone: writing the fixed text would change bytes no fix touched.
+ * Writes a result's `output` to its file, if it has one (the CLI writes each file's fix as its
+ * result comes); true when the file was written. A file whose bytes do not survive decoding and
+ * encoding again (invalid UTF-8, an odd UTF-16 length) is left alone: writing the fixed text would
+ * change bytes no fix touched.
  */
-export function writeFixes(results: readonly LintResult[], displayPath: (file: string) => string): string[] {
-  return results.filter((result) => writeFix(result, displayPath)).map((result) => result.filePath);
-}
-
-/** `writeFixes` for one result (the CLI writes each file's fix as its result comes); true when the file was written. */
 export function writeFix(result: LintResult, displayPath: (file: string) => string): boolean {
   if (result.output === undefined) return false;
   const file = result.filePath;
