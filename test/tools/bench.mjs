@@ -7,6 +7,9 @@
  *      --format json`, `squawk 'DIR/**\/*.sql' --reporter json`, output discarded). For each tool:
  *      wall time, CPU time (user + system) and peak RSS, median of N pairs, and the ratio
  *      pgsafe / Squawk.
+ *   1b. The floor: test/tools/parse-floor.mjs lists, reads and parses the same files with libpg-query
+ *      and does nothing else, on one thread and on two: the least a linter built on this parser
+ *      can take, against Squawk's whole run.
  *   2. Cold start on one small file (the pre-commit case), median of several runs, and
  *      `pgsafe --version` for the cost of starting Node itself.
  *   3. Growth: the corpus ten times over (hard links in a temporary folder, each copy a separate
@@ -14,7 +17,7 @@
  *
  * CPU time and peak RSS come from GNU time (/usr/bin/time); without it only wall times are shown.
  *
- *   node test/tools/bench.mjs [--corpus DIR] [--pairs N] [--no-scale] [--json FILE]
+ *   node test/tools/bench.mjs [--corpus DIR] [--pairs N] [--no-floor] [--no-scale] [--json FILE]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { cpus, tmpdir, totalmem } from "node:os";
@@ -38,6 +41,7 @@ const BIN = join(ROOT, JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8
 const SQUAWK = join(ROOT, "node_modules", ".bin", "squawk");
 const SMALL = join(ROOT, "fixtures", "examples", "0005_index_orders_status.sql");
 const TIME = "/usr/bin/time";
+const FLOOR = join(ROOT, "test", "tools", "parse-floor.mjs");
 
 if (!existsSync(BIN)) {
   console.error("bench: dist/ is missing. Run `npm run bench` (it builds first) or `npm run build`.");
@@ -131,7 +135,7 @@ function scaledCorpus(times) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "pgsafe-bench-"));
-const results = { machine: {}, corpus: {}, coldStart: {}, scale: {} };
+const results = { machine: {}, corpus: {}, floor: {}, coldStart: {}, scale: {} };
 try {
   const files = sqlFiles(CORPUS);
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
@@ -171,6 +175,20 @@ try {
     if (pg.cpuMs !== undefined) console.log(`ratio pgsafe/squawk (cpu):  ${fmt(pg.cpuMs / sq.cpuMs, 2)}`);
   }
   console.log("");
+
+  // ---- 1b. the floor: read and parse only --------------------------------------------------------
+  if (!flag("--no-floor")) {
+    for (const threads of [1, 2]) {
+      const runs = [];
+      for (let i = 0; i < PAIRS; i++) runs.push(await run(process.execPath, [FLOOR, CORPUS, "--threads", String(threads)]));
+      const floor = summary(runs);
+      const key = `thread${threads}`;
+      results.floor[key] = floor;
+      const vsSquawk = results.corpus.squawk ? `  ${fmt(floor.wallMs / results.corpus.squawk.wallMs, 2)}x squawk's whole run` : "";
+      line(`floor: read + parse, ${threads} thread${threads > 1 ? "s" : ""}`, floor, vsSquawk);
+    }
+    console.log("");
+  }
 
   // ---- 2. cold start -------------------------------------------------------------------------
   const small = [];
