@@ -21,13 +21,14 @@ import { discoverFiles } from "./cli/discover.js";
 import { closest, PgsafeUsageError } from "./cli/errors.js";
 import { migrationChains } from "./engine/chains.js";
 import { fixText } from "./engine/fixes.js";
-import { chainCounter, RESULTS_PER_MESSAGE, runLaneOnWorker, takeChain, threadCount, workerScript, type LaneTask } from "./engine/pool.js";
+import { chainCounter, PARALLEL_MIN_FILES, RESULTS_PER_MESSAGE, runLaneOnWorker, takeChain, threadCount, workerScript, type LaneTask } from "./engine/pool.js";
+import { startReadAhead } from "./engine/read-ahead.js";
 import { lintSource, type RuleRegistry } from "./engine/linter.js";
 import { FRAMEWORK_OPTIONS, lintMigration, type FrameworkOption } from "./analysis/frameworks/index.js";
 import { PRESET_NAMES, resolveSeverities, UnknownRuleError, type PresetName } from "./engine/severities.js";
 import type { ParsedSql } from "./parser/parse.js";
 import type { LintMessage, LintResult, SeverityName } from "./types.js";
-import { readSqlFile, readSqlSource, type EncodingIssue } from "./sql-file.js";
+import { readFileBytes, readSqlFile, sqlSourceOf, type EncodingIssue, type FileBytes } from "./sql-file.js";
 import { statsAdjuster } from "./stats/apply.js";
 import { loadStats, validateStats } from "./stats/load.js";
 import type { StatsThresholds, TableStats } from "./stats/types.js";
@@ -381,11 +382,21 @@ export async function lintFilesEach(
   const script = workerScript();
   const threads = script && typeof options.fix !== "function" ? threadCount(options.jobs, files.length, chains.length) : 1;
   if (threads <= 1) {
-    for (const chain of chains) {
-      for (const [index, result] of lintChain(files, chain.indices, lint, options, changed, cwd)) {
-        const pending = deliver(index, result);
-        if (pending) await pending;
+    // A big run's files are read ahead on a thread of their own (src/engine/read-ahead.ts), in
+    // the order this loop reads them.
+    const order = files.length >= PARALLEL_MIN_FILES ? chains.flatMap((chain) => chain.indices.filter((index) => readsFile(files[index]!, changed))) : [];
+    const ahead = order.length > 0 ? startReadAhead(order.map((index) => files[index]!)) : undefined;
+    const positions = new Map(order.map((index, position) => [index, position]));
+    const read = ahead ? (index: number): FileBytes => ahead.take(positions.get(index)!, () => readFileBytes(files[index]!)) : undefined;
+    try {
+      for (const chain of chains) {
+        for (const [index, result] of lintChain(files, chain.indices, lint, options, changed, cwd, read)) {
+          const pending = deliver(index, result);
+          if (pending) await pending;
+        }
       }
+    } finally {
+      ahead?.close();
     }
     return;
   }
@@ -439,10 +450,19 @@ function* lintChain(
   options: LintFilesOptions,
   changed: ReadonlySet<string> | undefined,
   cwd: string,
+  read?: (index: number) => FileBytes,
 ): Generator<[number, LintResult | null]> {
   // Each file is linted with the schema the files before it left, then feeds it (src/analysis/schema.ts).
   const model = options.schema !== false || changed ? new SchemaModel() : undefined;
-  for (const index of indices) yield [index, lintChainFile(files[index]!, model, lint, options, changed, cwd)];
+  for (const index of indices) {
+    const file = files[index]!;
+    yield [index, lintChainFile(file, model, lint, options, changed, cwd, read ? () => read(index) : () => readFileBytes(file))];
+  }
+}
+
+/** False for a file a run does not read: a down migration that is not among the changed files (`changedSince`). */
+function readsFile(file: string, changed: ReadonlySet<string> | undefined): boolean {
+  return !changed || !DOWN_FILE.test(file) || changed.has(realPath(file));
 }
 
 function lintChainFile(
@@ -452,10 +472,12 @@ function lintChainFile(
   options: LintFilesOptions,
   changed: ReadonlySet<string> | undefined,
   cwd: string,
+  read: () => FileBytes,
 ): LintResult | null {
+  // As readsFile, with the real path looked up once.
   const linted = !changed || changed.has(realPath(file));
   if (!linted && DOWN_FILE.test(file)) return null;
-  const { text, encodingIssue } = readSqlSource(file, displayPath(file, cwd));
+  const { text, encodingIssue } = sqlSourceOf(read(), displayPath(file, cwd));
   const flagged = (result: LintResult): LintResult => (encodingIssue ? withEncodingFinding(result, encodingIssue, options) : result);
   const migration: Partial<MigrationOptions> = {};
   if (model && options.schema !== false) migration.schema = model;

@@ -35,13 +35,7 @@ export function decodeSqlSource(bytes: Uint8Array, name: string): { text: string
 
 /** Reads a migration file, turning file-system errors into one-line PgsafeUsageErrors naming the file. */
 export function readSqlFile(path: string, displayName = path): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new PgsafeUsageError(`Cannot read "${displayName}": ${describeFsError(error)}. Check that it is a readable file, or leave it out.`);
-  }
-  return decodeSql(bytes, displayName);
+  return sqlSourceOf(readFileBytes(path), displayName).text;
 }
 
 /** Where a file's bytes stop being UTF-8: the UTF-16 index in the decoded text and the byte. */
@@ -83,11 +77,25 @@ export function findEncodingIssue(bytes: Uint8Array): EncodingIssue | undefined 
 
 /** Reads a migration file like readSqlFile, and says where it is not UTF-8. */
 export function readSqlSource(path: string, displayName = path): { text: string; encodingIssue?: EncodingIssue } {
-  let bytes: Buffer;
+  return sqlSourceOf(readFileBytes(path), displayName);
+}
+
+/** A file's bytes, or the error reading it (a file-system error, with its `code`). */
+export type FileBytes = { bytes: Uint8Array } | { error: unknown };
+
+/** Reads a file's bytes; never throws. */
+export function readFileBytes(path: string): FileBytes {
   try {
-    bytes = readFileSync(path);
+    return { bytes: readFileSync(path) };
   } catch (error) {
-    throw new PgsafeUsageError(`Cannot read "${displayName}": ${describeFsError(error)}. Check that it is a readable file, or leave it out.`);
+    return { error };
   }
-  return decodeSqlSource(bytes, displayName);
+}
+
+/** The SQL text of bytes read from a file, as readSqlSource gives it; a read error becomes a PgsafeUsageError naming the file. */
+export function sqlSourceOf(read: FileBytes, displayName: string): { text: string; encodingIssue?: EncodingIssue } {
+  if ("error" in read) {
+    throw new PgsafeUsageError(`Cannot read "${displayName}": ${describeFsError(read.error)}. Check that it is a readable file, or leave it out.`);
+  }
+  return decodeSqlSource(read.bytes, displayName);
 }
