@@ -386,8 +386,9 @@ export async function lintFilesEach(
     // the order this loop reads them.
     const order = files.length >= PARALLEL_MIN_FILES ? chains.flatMap((chain) => chain.indices.filter((index) => readsFile(files[index]!, changed))) : [];
     const ahead = order.length > 0 ? startReadAhead(order.map((index) => files[index]!)) : undefined;
-    const positions = new Map(order.map((index, position) => [index, position]));
-    const read = ahead ? (index: number): FileBytes => ahead.take(positions.get(index)!, () => readFileBytes(files[index]!)) : undefined;
+    // The files are read in that order, so a file's position in it is the count of reads before it.
+    let position = 0;
+    const read = ahead ? (index: number): FileBytes => ahead.take(position++, () => readFileBytes(files[index]!)) : undefined;
     try {
       for (const chain of chains) {
         for (const [index, result] of lintChain(files, chain.indices, lint, options, changed, cwd, read)) {
