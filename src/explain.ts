@@ -21,10 +21,15 @@
  *
  * Statements that do not parse are not explained; they are listed in `errors`.
  *
+ * Files are explained as their migration tool runs them (src/analysis/frameworks, as lint does):
+ * each up and down migration of a file on its own, in the transaction the tool opens, if any.
+ *
  * Start-up stays light: nothing here loads the rules or the lint engine.
  */
 import { isAbsolute, relative, resolve } from "node:path";
 import { analyzeMigration, type MigrationContext, type Transaction } from "./analysis/context.js";
+import { migrationSplit, type SectionOptions } from "./analysis/frameworks/index.js";
+import { FRAMEWORK_OPTIONS, type FrameworkName, type FrameworkOption, type MigrationSection } from "./analysis/frameworks/types.js";
 import { indexCreatedInFile } from "./analysis/indexes.js";
 import {
   blocksReads,
@@ -41,7 +46,7 @@ import {
 } from "./analysis/locks.js";
 import type { RelationRef } from "./analysis/names.js";
 import { discoverFiles } from "./cli/discover.js";
-import { PgsafeUsageError } from "./cli/errors.js";
+import { closest, PgsafeUsageError } from "./cli/errors.js";
 import { parseSql, stripBom, type ParsedSql, type ParsedStatement } from "./parser/parse.js";
 import { readSqlFile } from "./sql-file.js";
 
@@ -164,6 +169,12 @@ export interface ExplainSyntaxError {
 export interface ExplainedFile {
   /** The path relative to `cwd` (absolute when outside it), or the name given for text. */
   file: string;
+  /**
+   * For a migration tool's file: the tool, and which of the file's migrations this is (a file with
+   * an up and a down section is explained as two migrations, each on its own; sqitch also has
+   * "verify" scripts).
+   */
+  migration?: { framework: FrameworkName; direction: MigrationSection["direction"] };
   statements: ExplainStatement[];
   transactions: ExplainTransactionSummary[];
   /** Statements that did not parse: they are not explained. */
@@ -188,12 +199,21 @@ export interface ExplainOptions {
   knownForeignKeys?: LockModelOptions["knownForeignKeys"];
 }
 
+export interface ExplainMigrationOptions extends ExplainOptions {
+  /**
+   * The migration tool that runs the files, which decides their up / down sections and
+   * transactions: "auto" (default) detects it per file as lint does; "none" explains a file as
+   * psql runs it.
+   */
+  framework?: FrameworkOption;
+}
+
 export interface ExplainTextOptions extends ExplainOptions {
   /** The name to report for the text (default "<text>"). */
   filePath?: string;
 }
 
-export interface ExplainFilesOptions extends ExplainOptions {
+export interface ExplainFilesOptions extends ExplainMigrationOptions {
   /** Globs of files to leave out (as for lintFiles). */
   ignorePatterns?: readonly string[];
 }
@@ -401,22 +421,62 @@ function displayPath(file: string, cwd: string): string {
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }
 
-/** Explains one migration's SQL text. */
+/** Explains SQL text as one migration, as it is (see `explain` for a migration tool's files). */
 export function explainText(text: string, options: ExplainTextOptions = {}): ExplainedFile {
   return explainParsed(parseSql(stripBom(text).text), options.filePath ?? "<text>", options);
 }
 
+function checkedFramework(framework: FrameworkOption | undefined): FrameworkOption {
+  if (framework === undefined) return "auto";
+  if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(framework)) {
+    const guess = closest(String(framework), FRAMEWORK_OPTIONS);
+    throw new PgsafeUsageError(`Unknown framework "${String(framework)}".${guess ? ` Did you mean "${guess}"?` : ""} Use one of: ${FRAMEWORK_OPTIONS.join(", ")}.`);
+  }
+  return framework;
+}
+
 /**
- * Explains migrations: SQL text (a string), or files, directories (their *.sql files, in migration
- * order) and globs (an array of paths, as for lintFiles). One result per file.
+ * Explains a file's text as its migration tool runs it: one result per migration (the whole file,
+ * or each up and down section), each with the tool's transaction semantics. `path` lets the tool
+ * be recognised from the file's name; `name` is reported.
+ */
+function explainMigrations(text: string, path: string | undefined, name: string, options: ExplainMigrationOptions): ExplainedFile[] {
+  const pgVersion = checkedPgVersion(options.pgVersion);
+  const split = migrationSplit(text, path, {
+    framework: checkedFramework(options.framework),
+    pgVersion,
+    ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
+  });
+  const one = (sql: string, section: SectionOptions | undefined): ExplainedFile => {
+    const parsed = parseSql(stripBom(sql).text);
+    if (!section) return explainParsed(parsed, name, options);
+    const { direction, ...migration } = section;
+    const analyzed = analyzeMigration(parsed, { pgVersion, assumeInTransaction: options.assumeInTransaction === true, ...migration });
+    const explained = explainParsed(parsed, name, options, analyzed);
+    const tool = section.migration?.tool;
+    return tool && tool !== "none" ? { ...explained, migration: { framework: tool, direction: direction ?? "up" } } : explained;
+  };
+  if (split.kind === "whole") return [one(text, split.options)];
+  return split.sections.map((section) => one(section.text, section.options));
+}
+
+/**
+ * Explains migrations: SQL text (a string; `filePath` names it), or files, directories (their
+ * *.sql files, in migration order) and globs (an array of paths, as for lintFiles). Each file is
+ * explained as its migration tool runs it (`framework`): one result per migration, so a file with
+ * an up and a down section gives two.
  */
 export async function explain(input: string | readonly string[], options: ExplainTextOptions & ExplainFilesOptions = {}): Promise<ExplainedFile[]> {
   checkedPgVersion(options.pgVersion);
-  if (typeof input === "string") return [explainText(input, options)];
+  checkedFramework(options.framework);
   const cwd = resolve(options.cwd ?? process.cwd());
+  if (typeof input === "string") {
+    const name = options.filePath ?? "<text>";
+    return explainMigrations(input, /^<.*>$/.test(name) ? undefined : resolve(cwd, name), name, options);
+  }
   const files = await discoverFiles(input, { cwd, ...(options.ignorePatterns ? { ignorePatterns: options.ignorePatterns } : {}) });
-  return files.map((file) => {
+  return files.flatMap((file) => {
     const name = displayPath(file, cwd);
-    return explainText(readSqlFile(file, name), { ...options, filePath: name });
+    return explainMigrations(readSqlFile(file, name), file, name, options);
   });
 }

@@ -9,6 +9,9 @@
  * statement is listed as not explained), as a syntax error is an error for `pgsafe lint` too;
  * 2 for usage and I/O problems.
  *
+ * Reads the config file as lint does (its pgVersion, assumeInTransaction, framework and
+ * ignorePatterns; flags override them), and explains each file as its migration tool runs it.
+ *
  * Loads the parser and the lock model, not the rules or the lint engine, and only the reporter
  * of the chosen format.
  */
@@ -36,11 +39,18 @@ export async function explainCommand(options: CliOptions, io: CliIo, helpers: Ex
     throw new PgsafeUsageError(`Unknown format "${options.format}" for "pgsafe explain". Use one of: ${Object.keys(REPORTERS).join(", ")}.`);
   }
   const reporter = await REPORTERS[options.format as keyof typeof REPORTERS]();
-  const { explain, explainText } = await import("../explain.js");
+  const { explain } = await import("../explain.js");
+  // The config file first, as for lint; flags override it (ignore patterns add up).
+  const { loadConfig } = await import("../config/load.js");
+  const config = options.noConfig ? undefined : await loadConfig({ cwd: io.cwd, ...(options.configFile !== undefined ? { configFile: options.configFile } : {}) });
+  const configured = config?.options ?? {};
+  const pgVersion = options.pgVersion ?? configured.pgVersion;
+  const framework = options.framework ?? configured.framework;
   const common = {
     cwd: io.cwd,
-    ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
-    ...(options.assumeInTransaction ? { assumeInTransaction: true } : {}),
+    ...(pgVersion !== undefined ? { pgVersion } : {}),
+    ...(options.assumeInTransaction || configured.assumeInTransaction ? { assumeInTransaction: true } : {}),
+    ...(framework ? { framework } : {}),
   };
 
   let files: ExplainedFile[];
@@ -53,9 +63,9 @@ export async function explainCommand(options: CliOptions, io: CliIo, helpers: Ex
     }
     const { decodeSql } = await import("../sql-file.js");
     const text = decodeSql(bytes, options.stdinFilename ?? "standard input");
-    files = [explainText(text, { ...common, filePath: options.stdinFilename ?? "<stdin>" })];
+    files = await explain(text, { ...common, filePath: options.stdinFilename ?? "<stdin>" });
   } else {
-    files = await explain(options.patterns, { ...common, ignorePatterns: options.ignorePatterns });
+    files = await explain(options.patterns, { ...common, ignorePatterns: [...(configured.ignorePatterns ?? []), ...options.ignorePatterns] });
   }
 
   const color = options.outputFile ? options.color === true : helpers.useColor(options.color);

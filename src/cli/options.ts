@@ -117,7 +117,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--framework": {
     value: "NAME",
-    commands: ["lint", "trace"],
+    commands: ["lint", "explain", "trace"],
     apply: (o, v, name) => {
       if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(v)) {
         const guess = closest(v, FRAMEWORK_OPTIONS);
@@ -153,12 +153,12 @@ export const OPTIONS: Record<string, OptionSpec> = {
   },
   "--config": {
     value: "FILE",
-    commands: ["lint", "trace", "lsp"],
+    commands: ["lint", "explain", "trace", "lsp"],
     apply: (o, v) => (o.configFile = v),
     description: "use this config file instead of looking for pgsafe.config.json, .pgsaferc.json or package.json \"pgsafe\"",
   },
   "--no-config": {
-    commands: ["lint", "trace", "lsp"],
+    commands: ["lint", "explain", "trace", "lsp"],
     apply: (o) => (o.noConfig = true),
     description: "use no config file",
   },
@@ -390,7 +390,8 @@ export function helpText(): string {
     "  pgsafe rules [--format json]    list the rules: id, default severity, category, description, docs",
     "  pgsafe init [--force]           write a starter pgsafe.config.json and print pre-commit / CI snippets",
     "  pgsafe explain [PATH ...|-]     per statement: locks (mode, blocks reads/writes), instant/scan/rewrite,",
-    "                                  transaction, how long each lock is held; --format text|json|markdown; exit 1",
+    "                                  transaction, how long each lock is held, each up/down migration as its tool",
+    "                                  runs it; --format text|json|markdown; exit 1",
     "                                  if a statement does not parse (the rest is still explained); --timeline draws",
     "                                  which lock each table holds across the statements (--no-unicode: ASCII)",
     "  pgsafe trace [PATH ...]         run the migrations in an embedded PostgreSQL 18 (no server needed) and",

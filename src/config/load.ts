@@ -10,7 +10,6 @@
  */
 import { readFileSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, isAbsolute, join, posix, relative, resolve } from "node:path";
-import { rules as registry } from "../../rules/index.js";
 import { describeFsError, PgsafeUsageError } from "../cli/errors.js";
 import type { LintFilesOptions } from "../index.js";
 import type { SeverityName } from "../types.js";
@@ -170,6 +169,7 @@ async function toOptions(config: PgsafeConfig, configDir: string, cwd: string): 
       const [severity, ...given] = setting;
       severities[id] = severity;
       if (given.length > 0) {
+        const { rules: registry } = await import("../../rules/index.js");
         const defaults = (registry[id as keyof typeof registry]?.meta as { defaultOptions?: unknown[] } | undefined)?.defaultOptions;
         ruleOptions[id] = withDefaults(defaults, given);
       }
@@ -209,7 +209,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     prefix = "/pgsafe";
   }
 
-  const { validateConfig } = await import("./validate.js");
+  // The rules are loaded only to check a config file against their ids and option schemas.
+  const [{ validateConfig }, { rules: registry }] = await Promise.all([import("./validate.js"), import("../../rules/index.js")]);
   const problem = validateConfig(data, registry);
   if (problem) {
     const pointer = prefix + problem.pointer;

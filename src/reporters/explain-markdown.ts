@@ -23,9 +23,10 @@ function statementRows(statement: ExplainStatement, ellipsis: string): string[] 
 }
 
 function fileSection(file: ExplainedFile, timeline: boolean, unicode: boolean): string[] {
-  const out = [`### ${markdownCode(file.file)}`, ""];
+  const which = file.migration ? ` (${file.migration.framework}, ${file.migration.direction})` : "";
+  const out = [`### ${markdownCode(file.file)}${which}`, ""];
   if (file.statements.length === 0) out.push("No statements.");
-  else if (timeline) out.push(...renderTimelineMarkdown(buildTimeline(file), { unicode, title: `Lock timeline of ${file.file}` }));
+  else if (timeline) out.push(...renderTimelineMarkdown(buildTimeline(file), { unicode, title: `Lock timeline of ${file.file}${which}` }));
   else {
     out.push("| Line | Statement | Tx | Work | Relation | Lock | Blocks | Held until |", "|--:|---|---|---|---|---|---|---|");
     for (const statement of file.statements) out.push(...statementRows(statement, unicode ? "…" : "..."));

@@ -328,6 +328,94 @@ describe("explain", () => {
   });
 });
 
+describe("a migration tool's file is explained as the tool runs it", () => {
+  const GOOSE = [
+    "-- +goose Up",
+    "CREATE TABLE accounts (id bigint PRIMARY KEY);",
+    "ALTER TABLE orders ADD COLUMN account_id bigint;",
+    "",
+    "-- +goose Down",
+    "ALTER TABLE orders DROP COLUMN account_id;",
+    "DROP TABLE accounts;",
+    "",
+  ].join("\n");
+  let root: string;
+  beforeAll(() => {
+    root = makeTree({
+      "db/20240101120000_accounts.sql": GOOSE,
+      "db/20240102120000_index.sql": "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX CONCURRENTLY orders_account_idx ON orders (account_id);\n\n-- +goose Down\nDROP INDEX CONCURRENTLY orders_account_idx;\n",
+      "flyway/V3__widen.sql": "ALTER TABLE orders ALTER COLUMN note TYPE text;\nALTER TABLE orders ADD COLUMN paid boolean;\n",
+      "configured/pgsafe.config.json": JSON.stringify({ framework: "none", pgVersion: 11 }),
+      "configured/db/20240101120000_accounts.sql": GOOSE,
+      "configured/db/2_attach.sql": "ALTER TABLE p ATTACH PARTITION p3 FOR VALUES FROM (1) TO (2);\n",
+    });
+  });
+  afterAll(() => removeTree(root));
+
+  it("each up and down migration on its own, in the transaction the tool opens", async () => {
+    const files = await explain(["db"], { cwd: root });
+    expect(files.map((f) => [f.file, f.migration, f.statements.map((s) => s.line), f.transactions.map((t) => t.kind)])).toEqual([
+      [join("db", "20240101120000_accounts.sql"), { framework: "goose", direction: "up" }, [2, 3], ["assumed"]],
+      [join("db", "20240101120000_accounts.sql"), { framework: "goose", direction: "down" }, [6, 7], ["assumed"]],
+      [join("db", "20240102120000_index.sql"), { framework: "goose", direction: "up" }, [3], []],
+      [join("db", "20240102120000_index.sql"), { framework: "goose", direction: "down" }, [6], []],
+    ]);
+    // The up migration's locks are held to the end of the tool's transaction, not past it into the down.
+    const [up, down] = files;
+    expect(up!.statements[1]!.locks[0]).toMatchObject({ relation: "orders", mode: "ACCESS EXCLUSIVE", heldUntil: { kind: "end-of-file" } });
+    expect(down!.statements.map((s) => s.text)).toEqual(["ALTER TABLE orders DROP COLUMN account_id", "DROP TABLE accounts"]);
+    // The index migration runs without a transaction: each lock ends with its statement.
+    expect(files[2]!.statements[0]!.transaction).toBeNull();
+  });
+
+  it("recognises the tool from the file name as lint does; framework none explains the file as psql runs it", async () => {
+    const [flyway] = await explain(["flyway"], { cwd: root });
+    expect(flyway).toMatchObject({ migration: { framework: "flyway", direction: "up" }, transactions: [{ kind: "assumed" }] });
+    const [plain, ...rest] = await explain(["db/20240101120000_accounts.sql"], { cwd: root, framework: "none" });
+    expect(rest).toEqual([]);
+    expect(plain!.migration).toBeUndefined();
+    expect(plain!.statements.map((s) => [s.line, s.transaction])).toEqual([
+      [2, null],
+      [3, null],
+      [6, null],
+      [7, null],
+    ]);
+    // SQL text: named by filePath, or recognised from its content.
+    expect((await explain(GOOSE)).map((f) => f.migration?.direction)).toEqual(["up", "down"]);
+    expect((await explain("ALTER TABLE a ADD COLUMN b int;\n", { filePath: "V1__a.sql" }))[0]!.transactions[0]!.kind).toBe("assumed");
+    await expect(explain(GOOSE, { framework: "gose" as never })).rejects.toThrow('Unknown framework "gose". Did you mean "goose"?');
+  });
+
+  it("command line: --framework, the text and markdown headings, stdin named by --stdin-filename", async () => {
+    const text = await run(["explain", "db/20240101120000_accounts.sql"], { cwd: root });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^db\/20240101120000_accounts\.sql \(goose, up\)\nLine {2}/);
+    expect(text.stdout).toContain("\n\ndb/20240101120000_accounts.sql (goose, down)\nLine  ");
+    const markdown = await run(["explain", "db/20240101120000_accounts.sql", "--format", "markdown"], { cwd: root });
+    expect(markdown.stdout).toContain("### `db/20240101120000_accounts.sql` (goose, down)\n");
+    const none = await run(["explain", "db/20240101120000_accounts.sql", "--framework", "none", "--format", "json"], { cwd: root });
+    expect((JSON.parse(none.stdout) as ExplainedFile[]).map((f) => f.migration)).toEqual([undefined]);
+    const stdin = await run(["explain", "-", "--stdin-filename", "flyway/V4__x.sql", "--format", "json"], { cwd: root, stdin: "ALTER TABLE a ADD COLUMN b int;\n" });
+    expect((JSON.parse(stdin.stdout) as ExplainedFile[])[0]).toMatchObject({ file: "flyway/V4__x.sql", migration: { framework: "flyway" }, transactions: [{ kind: "assumed" }] });
+    const bad = await run(["explain", "db", "--framework", "gose"], { cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Unknown framework "gose" for --framework. Did you mean "goose"?');
+  });
+
+  it("reads the config file as lint does (framework, pgVersion); flags override it, --no-config leaves it", async () => {
+    const json = async (args: string[]): Promise<ExplainedFile[]> => JSON.parse((await run(["explain", "db", "--format", "json", ...args], { cwd: join(root, "configured") })).stdout) as ExplainedFile[];
+    const configured = await json([]);
+    expect(configured.map((f) => f.migration)).toEqual([undefined, undefined]);
+    expect(configured.find((f) => f.file.endsWith("2_attach.sql"))!.statements[0]!.locks[0]!.mode).toBe("ACCESS EXCLUSIVE");
+    const flags = await json(["--framework", "auto", "--pg-version", "12"]);
+    expect(flags.map((f) => f.migration?.direction)).toEqual([undefined, "up", "down"]);
+    expect(flags[0]!.statements[0]!.locks[0]!.mode).toBe("SHARE UPDATE EXCLUSIVE");
+    const noConfig = await json(["--no-config"]);
+    expect(noConfig.map((f) => f.migration?.direction)).toEqual([undefined, "up", "down"]);
+    expect(noConfig[0]!.statements[0]!.locks[0]!.mode).toBe("SHARE UPDATE EXCLUSIVE");
+  });
+});
+
 describe("pgsafe explain (command line)", () => {
   let root: string;
   beforeAll(() => {
