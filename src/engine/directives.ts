@@ -4,9 +4,10 @@
  *   -- pgsafe-ignore rule-a, rule-b -- reason      the next statement (or the one the comment trails / sits in)
  *   -- pgsafe-ignore-file [rules]                  the whole file
  *
- * Block comments work the same. Without rule ids, every rule is silenced.
+ * Block comments work the same. Without rule ids, every rule is silenced. A comment inside the
+ * body of a DO block or called function targets the statements of that body.
  */
-import type { Comment } from "../parser/parse.js";
+import type { Comment, ParsedSql } from "../parser/parse.js";
 import type { SourceText } from "../parser/positions.js";
 
 export interface Directive {
@@ -80,4 +81,26 @@ export function findSuppressor(directives: Directive[], ruleId: string, index: n
     return d;
   }
   return undefined;
+}
+
+/**
+ * The ignore directives of a parsed file (or section): its comments against its top-level
+ * statements, and the comments inside each DO block or called function against that body's
+ * statements. The CLI's engine and the ESLint language share it.
+ */
+export function ignoreDirectives(parsed: ParsedSql, source: SourceText): Directive[] {
+  const spans: Span[] = [
+    ...parsed.statements.filter((s) => !s.hiddenIn).map((s) => ({ start: s.start, end: s.end })),
+    ...parsed.errors.map((e) => ({ start: e.statementStart, end: e.statementEnd })),
+  ].sort((a, b) => a.start - b.start);
+  const directives = parseDirectives(parsed.comments, spans, source);
+  const containers = new Set(parsed.hiddenComments.map((c) => c.container));
+  for (const container of containers) {
+    const bodySpans: Span[] = [
+      ...parsed.statements.filter((s) => s.hiddenIn?.statement === container).map((s) => ({ start: s.start, end: s.end })),
+      ...parsed.errors.filter((e) => e.hiddenIn?.statement === container).map((e) => ({ start: e.start, end: e.end })),
+    ].sort((a, b) => a.start - b.start);
+    directives.push(...parseDirectives(parsed.hiddenComments.filter((c) => c.container === container), bodySpans, source));
+  }
+  return directives;
 }

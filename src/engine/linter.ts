@@ -8,7 +8,7 @@ import { PgSourceCode, type PgNode } from "../language/source-code.js";
 import { parseSql, stripBom, type ParsedSql } from "../parser/parse.js";
 import type { Position } from "../parser/positions.js";
 import type { LintMessage, LintResult, LintSuggestion, PgReport, PgRuleDefinition } from "../types.js";
-import { findSuppressor, parseDirectives, type Span } from "./directives.js";
+import { findSuppressor, ignoreDirectives } from "./directives.js";
 import { interpolate } from "./interpolate.js";
 import { lintTimeline } from "../timeline.js";
 
@@ -267,11 +267,7 @@ function lintParsedSource(rawText: string, options: LintOptions): LintResult {
   const suppressedMessages: LintMessage[] = [];
   let kept = messages;
   if (text.includes("pgsafe-ignore")) {
-    const spans: Span[] = [
-      ...parsed.statements.filter((s) => !s.hiddenIn).map((s) => ({ start: s.start, end: s.end })),
-      ...parsed.errors.map((e) => ({ start: e.statementStart, end: e.statementEnd })),
-    ].sort((a, b) => a.start - b.start);
-    const directives = parseDirectives(parsed.comments, spans, sourceCode.source);
+    const directives = ignoreDirectives(parsed, sourceCode.source);
     kept = [];
     for (const m of messages) {
       if (!m.fatal && findSuppressor(directives, m.ruleId, m.range[0])) suppressedMessages.push(m);

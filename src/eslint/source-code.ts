@@ -12,7 +12,7 @@ import type { FileProblem, RulesConfig, SourceCode, SourceLocation, SourceRange,
 type InlineConfigElement = ReturnType<NonNullable<SourceCode["applyInlineConfig"]>>["configs"][number];
 import { CallMethodStep, ConfigCommentParser, Directive, VisitNodeStep } from "@eslint/plugin-kit";
 import type { MigrationOptions } from "../analysis/context.js";
-import { findSuppressor, parseDirectives, type Directive as IgnoreDirective, type Span } from "../engine/directives.js";
+import { findSuppressor, ignoreDirectives, type Directive as IgnoreDirective } from "../engine/directives.js";
 import { PgNode, PgSourceCode, type MigrationRoot } from "../language/source-code.js";
 import type { Comment, ParsedSql } from "../parser/parse.js";
 
@@ -55,11 +55,7 @@ class IgnoreState {
       const { parsed } = this.#section;
       if (!parsed.text.includes("pgsafe-ignore")) this.#directives = [];
       else {
-        const spans: Span[] = [
-          ...parsed.statements.filter((s) => !s.hiddenIn).map((s) => ({ start: s.start, end: s.end })),
-          ...parsed.errors.map((e) => ({ start: e.statementStart, end: e.statementEnd })),
-        ].sort((a, b) => a.start - b.start);
-        this.#directives = parseDirectives(parsed.comments, spans, this.#section.source);
+        this.#directives = ignoreDirectives(parsed, this.#section.source);
       }
     }
     return this.#directives;

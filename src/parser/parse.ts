@@ -50,6 +50,12 @@ export interface Comment {
   end: number;
 }
 
+/** A comment inside the body of a DO block or called function: file positions, and the statement whose body holds it. */
+export interface HiddenComment extends Comment {
+  /** Index (in `statements`) of the DO or CREATE FUNCTION whose body holds the comment. */
+  container: number;
+}
+
 export interface ParseError {
   message: string;
   /** UTF-16 range of the token at which Postgres stopped. */
@@ -69,8 +75,10 @@ export interface ParsedSql {
   errors: ParseError[];
   /** Ranges of psql meta-commands that were skipped. */
   metaCommands: { start: number; end: number }[];
-  /** All comments, computed on first use. */
+  /** All comments, computed on first use (not those inside DO blocks and function bodies: see hiddenComments). */
   readonly comments: Comment[];
+  /** The `pgsafe-ignore` comments inside the bodies of DO blocks and called functions that were expanded. */
+  hiddenComments: HiddenComment[];
   /** Tokens of the whole text (Postgres scanner, or fallback lexer), computed on first use. */
   readonly tokens: Token[];
   /** `tokens` if something has asked for them already (nothing is computed). */
@@ -101,6 +109,7 @@ class ParsedFile implements ParsedSql {
   readonly statements: ParsedStatement[] = [];
   readonly errors: ParseError[] = [];
   readonly metaCommands: { start: number; end: number }[] = [];
+  hiddenComments: HiddenComment[] = [];
   #tokens: Token[] | undefined;
   #comments: Comment[] | undefined;
 

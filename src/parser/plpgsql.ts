@@ -40,7 +40,7 @@
  * Cost: the PL/pgSQL parser runs only for DO statements and for functions the file calls.
  */
 import type { Node } from "libpg-query";
-import type { AstObject, ParsedStatement, ParseError } from "./parse.js";
+import type { AstObject, HiddenComment, ParsedStatement, ParseError } from "./parse.js";
 import { SourceText } from "./positions.js";
 import { firstTokenFrom, tokenize, type Token } from "./tokens.js";
 import { parsePlPgSQLSync, parseSync } from "./wasm.js";
@@ -59,6 +59,7 @@ export interface ExpandTarget {
   source: SourceText;
   statements: ParsedStatement[];
   errors: ParseError[];
+  hiddenComments: HiddenComment[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -629,6 +630,7 @@ class Expander {
       literalStart: literal.start,
       literalEnd: literal.end,
     };
+    this.#ignoreComments(container, body);
     const plpgsql = (source: string): { ok: unknown } | { error: string } => {
       try {
         return { ok: parsePlPgSQLSync(source) };
@@ -658,6 +660,19 @@ class Expander {
         const literalSegment = executedLiteral(querySegment);
         if (literalSegment) this.#addStatements("execute", container, literalSegment, run);
       }
+    }
+  }
+
+  /** Keeps the body's `pgsafe-ignore` comments, at their file positions, for the ignore directives. */
+  #ignoreComments(container: ParsedStatement, body: Body): void {
+    if (!body.text.includes("pgsafe-ignore")) return;
+    for (const t of body.tokens) {
+      if (t.kind !== "comment-line" && t.kind !== "comment-block") continue;
+      const close = t.kind === "comment-block" && !t.unterminated ? t.end - 2 : t.end;
+      const value = body.text.slice(t.start + 2, close);
+      if (!value.includes("pgsafe-ignore")) continue;
+      const start = body.toFile(t.start);
+      this.#file.hiddenComments.push({ kind: t.kind === "comment-line" ? "line" : "block", value, start, end: Math.max(start, body.toFile(t.end)), container: container.index });
     }
   }
 

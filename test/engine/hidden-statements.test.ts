@@ -102,6 +102,45 @@ describe("DO blocks", () => {
     expect(result.suppressedMessages.map((m) => m.ruleId)).toEqual(["require-concurrent-index-creation"]);
   });
 
+  it("an ignore comment inside the DO block covers the next statement of the block, or the one it trails", () => {
+    const sql = [
+      "DO $$",
+      "BEGIN",
+      "  -- pgsafe-ignore require-concurrent-index-creation -- lookup has 40 rows",
+      "  CREATE INDEX lookup_code_idx ON lookup (code);",
+      "  CREATE INDEX orders_status_idx ON orders (status);",
+      "  ALTER TABLE orders DROP COLUMN legacy; /* pgsafe-ignore ban-drop-column */",
+      "  -- pgsafe-ignore ban-drop-table",
+      "  RAISE NOTICE 'done';",
+      "END $$;",
+    ].join("\n");
+    const result = lint(sql, ["require-concurrent-index-creation", "ban-drop-column", "ban-drop-table", "unused-ignore"]);
+    expect(findings(result)).toEqual(["require-concurrent-index-creation:missingConcurrently 5:3-5:15", "unused-ignore:unusedRule 7:3-7:34"]);
+    expect(result.suppressedMessages.map((m) => `${m.ruleId} ${m.line}`)).toEqual(["require-concurrent-index-creation 4", "ban-drop-column 6"]);
+  });
+
+  it("an ignore comment inside a quoted DO body or a called function's body is found at its place", () => {
+    const quoted = "DO 'BEGIN\n  -- pgsafe-ignore ban-drop-column -- it''s gone from the code\n  ALTER TABLE orders DROP COLUMN legacy;\nEND';";
+    const inQuotes = lint(quoted, ["ban-drop-column", "unused-ignore"]);
+    expect(findings(inQuotes)).toEqual([]);
+    expect(inQuotes.suppressedMessages.map((m) => `${m.ruleId} ${m.line}:${m.column}`)).toEqual(["ban-drop-column 3:22"]);
+    const fn = [
+      "CREATE FUNCTION backfill() RETURNS void LANGUAGE plpgsql AS $fn$",
+      "BEGIN",
+      "  -- pgsafe-ignore unbatched-update -- 200 rows",
+      "  UPDATE settings SET theme = 'light';",
+      "  UPDATE orders SET archived = false;",
+      "END",
+      "$fn$;",
+      "SELECT backfill();",
+    ].join("\n");
+    const called = lint(fn, ["unbatched-update", "unused-ignore"]);
+    expect(findings(called)).toEqual(["unbatched-update:noWhere 5:3-5:16"]);
+    expect(called.suppressedMessages.map((m) => `${m.ruleId} ${m.line}`)).toEqual(["unbatched-update 4"]);
+    // Not called: the body is not linted, and its comment is not an ignore directive either.
+    expect(findings(lint(fn.replace("SELECT backfill();", ""), ["unbatched-update", "unused-ignore"]))).toEqual([]);
+  });
+
   it("counts only top-level statements", () => {
     expect(lint("DO $$ BEGIN UPDATE a SET x = 1 WHERE id = 1; UPDATE b SET x = 1 WHERE id = 1; END $$;\nSELECT 1;", []).statementCount).toBe(2);
   });

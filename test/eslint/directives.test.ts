@@ -158,6 +158,10 @@ const IGNORE_CASES: { name: string; text: string; preset?: Preset; filename?: st
     preset: "strict",
   },
   { name: "a syntax error ignored", text: "-- pgsafe-ignore syntax-error\nSELEC 1;\nSELECT 2 FRM t;\n" },
+  {
+    name: "inside a DO block: the next statement of the block, and an unused one",
+    text: "SET lock_timeout = '2s';\nDO $$\nBEGIN\n  -- pgsafe-ignore require-concurrent-index-creation\n  CREATE INDEX a_idx ON a (x);\n  CREATE INDEX b_idx ON b (x);\n  -- pgsafe-ignore ban-drop-table\n  RAISE NOTICE 'x';\nEND $$;\n",
+  },
 ];
 
 describe("pgsafe-ignore comments through ESLint", () => {
