@@ -29,7 +29,7 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { analyzeMigration, type MigrationContext, type Transaction } from "./analysis/context.js";
 import { migrationSplit, type SectionOptions } from "./analysis/frameworks/index.js";
-import { FRAMEWORK_OPTIONS, type FrameworkName, type FrameworkOption, type MigrationSection } from "./analysis/frameworks/types.js";
+import { checkedFramework, type FrameworkName, type FrameworkOption, type MigrationSection } from "./analysis/frameworks/types.js";
 import { indexCreatedInFile } from "./analysis/indexes.js";
 import {
   blocksReads,
@@ -46,7 +46,7 @@ import {
 } from "./analysis/locks.js";
 import type { RelationRef } from "./analysis/names.js";
 import { discoverFiles } from "./cli/discover.js";
-import { closest, PgsafeUsageError } from "./cli/errors.js";
+import { PgsafeUsageError } from "./cli/errors.js";
 import { parseSql, stripBom, type ParsedSql, type ParsedStatement } from "./parser/parse.js";
 import { readSqlFile } from "./sql-file.js";
 
@@ -426,15 +426,6 @@ export function explainText(text: string, options: ExplainTextOptions = {}): Exp
   return explainParsed(parseSql(stripBom(text).text), options.filePath ?? "<text>", options);
 }
 
-function checkedFramework(framework: FrameworkOption | undefined): FrameworkOption {
-  if (framework === undefined) return "auto";
-  if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(framework)) {
-    const guess = closest(String(framework), FRAMEWORK_OPTIONS);
-    throw new PgsafeUsageError(`Unknown framework "${String(framework)}".${guess ? ` Did you mean "${guess}"?` : ""} Use one of: ${FRAMEWORK_OPTIONS.join(", ")}.`);
-  }
-  return framework;
-}
-
 /**
  * Explains a file's text as its migration tool runs it: one result per migration (the whole file,
  * or each up and down section), each with the tool's transaction semantics. `path` lets the tool
@@ -443,7 +434,7 @@ function checkedFramework(framework: FrameworkOption | undefined): FrameworkOpti
 function explainMigrations(text: string, path: string | undefined, name: string, options: ExplainMigrationOptions): ExplainedFile[] {
   const pgVersion = checkedPgVersion(options.pgVersion);
   const split = migrationSplit(text, path, {
-    framework: checkedFramework(options.framework),
+    framework: checkedFramework(options.framework ?? "auto"),
     pgVersion,
     ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
   });
@@ -468,7 +459,7 @@ function explainMigrations(text: string, path: string | undefined, name: string,
  */
 export async function explain(input: string | readonly string[], options: ExplainTextOptions & ExplainFilesOptions = {}): Promise<ExplainedFile[]> {
   checkedPgVersion(options.pgVersion);
-  checkedFramework(options.framework);
+  checkedFramework(options.framework ?? "auto");
   const cwd = resolve(options.cwd ?? process.cwd());
   if (typeof input === "string") {
     const name = options.filePath ?? "<text>";

@@ -24,7 +24,7 @@ import { fixText } from "./engine/fixes.js";
 import { chainCounter, PARALLEL_MIN_FILES, RESULTS_PER_MESSAGE, runLaneOnWorker, takeChain, threadCount, workerScript, type LaneTask } from "./engine/pool.js";
 import { startReadAhead } from "./engine/read-ahead.js";
 import { lintSource, type RuleRegistry } from "./engine/linter.js";
-import { FRAMEWORK_OPTIONS, lintMigration, type FrameworkOption } from "./analysis/frameworks/index.js";
+import { checkedFramework, lintMigration, type FrameworkOption } from "./analysis/frameworks/index.js";
 import { PRESET_NAMES, resolveSeverities, UnknownRuleError, type PresetName } from "./engine/severities.js";
 import type { ParsedSql } from "./parser/parse.js";
 import type { LintMessage, LintResult, SeverityName } from "./types.js";
@@ -252,11 +252,7 @@ function prepare(options: PgsafeOptions): (text: string, filePath: string, run?:
   const ruleOptions = options.ruleOptions ? { ruleOptions: options.ruleOptions } : {};
   const stats = options.stats === undefined ? undefined : typeof options.stats === "string" ? loadStats(resolve(cwd, options.stats), options.stats) : validateStats(options.stats, "the stats option");
   const adjust = stats ? { adjustMessage: statsAdjuster(stats, rules as RuleRegistry, options.statsThresholds) } : {};
-  const framework = options.framework ?? "auto";
-  if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(framework)) {
-    const guess = closest(String(framework), FRAMEWORK_OPTIONS);
-    throw new PgsafeUsageError(`Unknown framework "${String(framework)}".${guess ? ` Did you mean "${guess}"?` : ""} Use one of: ${FRAMEWORK_OPTIONS.join(", ")}.`);
-  }
+  const framework = checkedFramework(options.framework ?? "auto");
   const plan = {
     framework,
     ...(migration.pgVersion !== undefined ? { pgVersion: migration.pgVersion } : {}),

@@ -4,7 +4,7 @@
  */
 import { reporterNames } from "../reporters/index.js";
 import { closest, PgsafeUsageError } from "./errors.js";
-import { FRAMEWORK_OPTIONS, type FrameworkOption } from "../analysis/frameworks/types.js";
+import { checkedFramework, FRAMEWORK_OPTIONS, type FrameworkOption } from "../analysis/frameworks/types.js";
 
 export type Command = "lint" | "rules" | "init" | "explain" | "lsp" | "trace" | "stats";
 
@@ -118,13 +118,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   "--framework": {
     value: "NAME",
     commands: ["lint", "explain", "trace"],
-    apply: (o, v, name) => {
-      if (!(FRAMEWORK_OPTIONS as readonly string[]).includes(v)) {
-        const guess = closest(v, FRAMEWORK_OPTIONS);
-        throw new PgsafeUsageError(`Unknown framework "${v}" for ${name}.${guess ? ` Did you mean "${guess}"?` : ""} Use one of: ${FRAMEWORK_OPTIONS.join(", ")}.`);
-      }
-      o.framework = v as FrameworkOption;
-    },
+    apply: (o, v, name) => (o.framework = checkedFramework(v, ` for ${name}`)),
     description: `the migration tool, which decides up/down sections and transactions: ${FRAMEWORK_OPTIONS.join(", ")} (default auto: detected per file)`,
   },
   "--include": {

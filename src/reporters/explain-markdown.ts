@@ -9,7 +9,7 @@
  */
 import type { ExplainedFile, ExplainStatement } from "../explain.js";
 import { buildTimeline } from "../timeline.js";
-import { blocksText, heldUntilText, relationText, summary, transactionTitle, windowBlocks, windowLines, type ExplainReporter } from "./explain-text.js";
+import { blocksText, heldUntilText, migrationLabel, relationText, summary, transactionTitle, windowBlocks, windowLines, type ExplainReporter } from "./explain-text.js";
 import { markdownCode, markdownText, renderTimelineMarkdown } from "./timeline-markdown.js";
 
 function statementRows(statement: ExplainStatement, ellipsis: string): string[] {
@@ -23,7 +23,7 @@ function statementRows(statement: ExplainStatement, ellipsis: string): string[] 
 }
 
 function fileSection(file: ExplainedFile, timeline: boolean, unicode: boolean): string[] {
-  const which = file.migration ? ` (${file.migration.framework}, ${file.migration.direction})` : "";
+  const which = migrationLabel(file);
   const out = [`### ${markdownCode(file.file)}${which}`, ""];
   if (file.statements.length === 0) out.push("No statements.");
   else if (timeline) out.push(...renderTimelineMarkdown(buildTimeline(file), { unicode, title: `Lock timeline of ${file.file}${which}` }));

@@ -184,13 +184,13 @@ function transactionLines(file: ExplainedFile, c: Colors): string[] {
   return out;
 }
 
-/** The file's name, and for a migration tool's file the tool and which migration: `db/1_x.sql (goose, up)`. */
-export function fileTitle(file: ExplainedFile): string {
-  return file.migration ? `${file.file} (${file.migration.framework}, ${file.migration.direction})` : file.file;
+/** For a migration tool's file, the tool and which migration, to follow its name: ` (goose, up)`; else "". */
+export function migrationLabel(file: ExplainedFile): string {
+  return file.migration ? ` (${file.migration.framework}, ${file.migration.direction})` : "";
 }
 
 function fileBlock(file: ExplainedFile, c: Colors, context: ExplainReporterContext): string {
-  const out = [c.bold(sanitize(fileTitle(file)))];
+  const out = [c.bold(sanitize(file.file + migrationLabel(file)))];
   const unicode = context.unicode !== false;
   if (file.statements.length === 0) out.push("No statements.");
   else if (context.timeline) out.push(...renderTimelineText(buildTimeline(file), { color: context.color, unicode }));

@@ -26,7 +26,7 @@ import { sqitch } from "./sqitch.js";
 import { sqlMigrate } from "./sql-migrate.js";
 import type { FrameworkDefinition, FrameworkName, FrameworkOption, MigrationFile, MigrationPlan, MigrationRole, MigrationSection, Runner, Wrap } from "./types.js";
 
-export { FRAMEWORK_NAMES, FRAMEWORK_OPTIONS } from "./types.js";
+export { checkedFramework, FRAMEWORK_NAMES, FRAMEWORK_OPTIONS } from "./types.js";
 export type { DownMigration, FrameworkDefinition, FrameworkName, FrameworkOption, MigrationPlan, MigrationRole, MigrationSection, Runner, Wrap } from "./types.js";
 export { orderSqitchChanges, parseSqitchPlan } from "./sqitch-plan.js";
 export { blankOutside } from "./sections.js";

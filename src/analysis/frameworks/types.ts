@@ -2,6 +2,7 @@
  * Shared types of the migration-tool support: which tool runs a file, which parts of the file are
  * its up and down migrations, and whether the tool runs each of them inside a transaction.
  */
+import { closest, PgsafeUsageError } from "../../cli/errors.js";
 import type { Line } from "./lines.js";
 
 /** The migration tools pgsafe knows. */
@@ -11,6 +12,16 @@ export type FrameworkName = (typeof FRAMEWORK_NAMES)[number];
 /** Values of the `framework` option and of `--framework`: a tool, `auto` (detect per file) or `none` (plain psql). */
 export const FRAMEWORK_OPTIONS = ["auto", "none", ...FRAMEWORK_NAMES] as const;
 export type FrameworkOption = (typeof FRAMEWORK_OPTIONS)[number];
+
+/**
+ * `value` as a framework option; anything else is a usage error naming the closest option
+ * (`where` says where it was given: " for --framework").
+ */
+export function checkedFramework(value: unknown, where = ""): FrameworkOption {
+  if ((FRAMEWORK_OPTIONS as readonly unknown[]).includes(value)) return value as FrameworkOption;
+  const guess = closest(String(value), FRAMEWORK_OPTIONS);
+  throw new PgsafeUsageError(`Unknown framework "${String(value)}"${where}.${guess ? ` Did you mean "${guess}"?` : ""} Use one of: ${FRAMEWORK_OPTIONS.join(", ")}.`);
+}
 
 /**
  * How the tool sends a migration to PostgreSQL:
