@@ -10,6 +10,7 @@
  */
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import { DiagnosticSeverity, type Diagnostic, type Range, type TextEdit } from "vscode-languageserver";
+import type { ParsedSql } from "../parser/parse.js";
 import type { LintMessage } from "../types.js";
 
 /** What a pgsafe diagnostic carries for its code actions (`Diagnostic.data`). */
@@ -56,18 +57,37 @@ export function diagnosticMessage(message: Pick<LintMessage, "message" | "help">
   return message.help ? `${message.message}\n\n${message.help}` : message.message;
 }
 
-/** The top-level span (statement or unparsable piece) holding `offset`, or the first one after it. */
+/**
+ * The innermost span (statement or unparsable piece) holding `offset` (a statement inside a DO
+ * block rather than the DO), or the first one after it.
+ */
 export function spanAt(spans: readonly (readonly [number, number])[], offset: number): [number, number] | undefined {
-  const inside = spans.find(([s, e]) => s <= offset && offset < e) ?? spans.find(([s, e]) => s === offset && e === offset);
+  let inside: readonly [number, number] | undefined;
+  for (const span of spans) {
+    if (span[0] <= offset && offset < span[1] && (!inside || span[0] >= inside[0])) inside = span;
+  }
+  inside ??= spans.find(([s, e]) => s === offset && e === offset);
   if (inside) return [inside[0], inside[1]];
   const next = spans.find(([s]) => s >= offset);
   return next ? [next[0], next[1]] : undefined;
 }
 
+/**
+ * The spans an "ignore for this statement" comment can target: the top-level statements and
+ * unparsable pieces, and the statements inside DO blocks and called functions (an ignore comment
+ * in the body applies to them). Not those of EXECUTE strings: a comment cannot go inside those.
+ */
+export function ignoreSpans(parsed: ParsedSql): [number, number][] {
+  return [
+    ...parsed.statements.filter((s) => !s.hiddenIn || s.hiddenIn.kind !== "execute").map((s): [number, number] => [s.start, s.end]),
+    ...parsed.errors.filter((e) => !e.hiddenIn).map((e): [number, number] => [e.statementStart, e.statementEnd]),
+  ].sort((a, b) => a[0] - b[0]);
+}
+
 export interface ConvertOptions {
   /** `bomLength(doc.getText())`. */
   bom: number;
-  /** Top-level statement and unparsable-piece spans of the text (pgsafe offsets, without BOM), sorted. */
+  /** Statement and unparsable-piece spans of the text (`ignoreSpans`: pgsafe offsets, without BOM), sorted. */
   spans?: readonly (readonly [number, number])[];
 }
 

@@ -30,7 +30,7 @@ import { explainText, type ExplainedFile } from "../explain.js";
 import { lintText, replaySchema } from "../index.js";
 import { parseSql, stripBom } from "../parser/parse.js";
 import { readSqlFile } from "../sql-file.js";
-import { bomLength, problemDiagnostic, toDiagnostic } from "./convert.js";
+import { bomLength, ignoreSpans, problemDiagnostic, toDiagnostic } from "./convert.js";
 import { hoverAt } from "./hover.js";
 
 export interface ServiceOptions {
@@ -259,10 +259,7 @@ export class LintService {
     const name = context.filePath ?? `<${doc.uri}>`;
     const result = lintText(text, { ...context.options, filePath: name, ...(context.knownSchema ? { knownSchema: context.knownSchema } : {}) });
     const parsed = parseSql(stripBom(text).text);
-    const spans = [
-      ...parsed.statements.filter((s) => !s.hiddenIn).map((s): [number, number] => [s.start, s.end]),
-      ...parsed.errors.filter((e) => !e.hiddenIn).map((e): [number, number] => [e.statementStart, e.statementEnd]),
-    ].sort((a, b) => a[0] - b[0]);
+    const spans = ignoreSpans(parsed);
     const bom = bomLength(text);
     return result.messages.map((m) => toDiagnostic(doc, m, { bom, spans }));
   }

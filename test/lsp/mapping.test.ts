@@ -8,7 +8,7 @@ import type { CodeAction, Diagnostic, TextEdit } from "vscode-languageserver";
 import { describe, expect, it } from "vitest";
 import { explainText, lintText } from "../../src/index.js";
 import { codeActionsFor, fixTitle, ignoreFileEdit, ignoreStatementEdit } from "../../src/lsp/actions.js";
-import { bomLength, diagnosticMessage, spanAt, toDiagnostic, type DiagnosticData } from "../../src/lsp/convert.js";
+import { bomLength, diagnosticMessage, ignoreSpans, spanAt, toDiagnostic, type DiagnosticData } from "../../src/lsp/convert.js";
 import { hoverAt, statementAt } from "../../src/lsp/hover.js";
 import { filePathOf, migrationsRoot } from "../../src/lsp/service.js";
 import { parseSql, stripBom } from "../../src/parser/parse.js";
@@ -22,7 +22,7 @@ const edit = (text: string, e: TextEdit): string => TextDocument.applyEdits(doc(
 function diagnose(text: string, options: Parameters<typeof lintText>[1] = {}): Diagnostic[] {
   const d = doc(text);
   const parsed = parseSql(stripBom(text).text);
-  const spans = parsed.statements.filter((s) => !s.hiddenIn).map((s): [number, number] => [s.start, s.end]);
+  const spans = ignoreSpans(parsed);
   return lintText(text, { filePath: "m.sql", ...options }).messages.map((m) => toDiagnostic(d, m, { bom: bomLength(text), spans }));
 }
 
@@ -75,11 +75,14 @@ describe("toDiagnostic", () => {
     expect(d.range).toEqual({ start: { line: 1, character: 11 }, end: { line: 1, character: 23 } });
   });
 
-  it("spanAt: the span holding the offset, else the next one", () => {
-    const spans: [number, number][] = [[0, 5], [10, 20]];
+  it("spanAt: the innermost span holding the offset, else the next one", () => {
+    const spans: [number, number][] = [[0, 5], [10, 40], [14, 20], [22, 30]];
     expect(spanAt(spans, 3)).toEqual([0, 5]);
-    expect(spanAt(spans, 7)).toEqual([10, 20]);
-    expect(spanAt(spans, 25)).toBeUndefined();
+    expect(spanAt(spans, 7)).toEqual([10, 40]);
+    expect(spanAt(spans, 12)).toEqual([10, 40]);
+    expect(spanAt(spans, 16)).toEqual([14, 20]);
+    expect(spanAt(spans, 25)).toEqual([22, 30]);
+    expect(spanAt(spans, 45)).toBeUndefined();
   });
 });
 
@@ -101,6 +104,26 @@ describe("ignore edits (checked with the linter)", () => {
     expect(rulesOf(fixed)).toEqual([]);
     const plain = "CREATE INDEX i ON users (email);\r\n";
     expect(edit(plain, ignoreStatementEdit(doc(plain), 0, "x-rule"))).toBe("-- pgsafe-ignore x-rule\r\nCREATE INDEX i ON users (email);\r\n");
+  });
+
+  it("a statement inside a DO block: the comment goes into the block, above that statement only", () => {
+    const text = "SET lock_timeout = '1s';\nDO $$\nBEGIN\n  CREATE INDEX i ON users (email);\n  CREATE INDEX j ON orders (id);\nEND $$;\n";
+    const [first] = diagnose(text).filter((d) => d.code === "require-concurrent-index-creation");
+    const statement = (first!.data as DiagnosticData).statement!;
+    expect(text.slice(statement[0], statement[1])).toBe("CREATE INDEX i ON users (email)");
+    const fixed = edit(text, ignoreStatementEdit(doc(text), statement[0], "require-concurrent-index-creation"));
+    expect(fixed).toBe("SET lock_timeout = '1s';\nDO $$\nBEGIN\n  -- pgsafe-ignore require-concurrent-index-creation\n  CREATE INDEX i ON users (email);\n  CREATE INDEX j ON orders (id);\nEND $$;\n");
+    expect(rulesOf(fixed)).toEqual(["require-concurrent-index-creation"]);
+    // On one line: a block comment in front of the statement, inside the body.
+    const oneLine = "SET lock_timeout = '1s'; DO $$ BEGIN CREATE INDEX i ON users (email); END $$;\n";
+    const [d] = diagnose(oneLine).filter((x) => x.code === "require-concurrent-index-creation");
+    const inline = edit(oneLine, ignoreStatementEdit(doc(oneLine), (d!.data as DiagnosticData).statement![0], "require-concurrent-index-creation"));
+    expect(inline).toBe("SET lock_timeout = '1s'; DO $$ BEGIN /* pgsafe-ignore require-concurrent-index-creation */ CREATE INDEX i ON users (email); END $$;\n");
+    expect(rulesOf(inline)).toEqual([]);
+    // A statement of an EXECUTE string: the comment goes above the DO (none can go inside the string).
+    const execute = "SET lock_timeout = '1s';\nDO $$ BEGIN EXECUTE 'CREATE INDEX i ON users (email)'; END $$;\n";
+    const [e] = diagnose(execute).filter((x) => x.code === "require-concurrent-index-creation");
+    expect(execute.slice(...(e!.data as DiagnosticData).statement!)).toMatch(/^DO \$\$/);
   });
 
   it("a statement after another one on its line gets a block comment in front of it", () => {
