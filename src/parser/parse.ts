@@ -9,7 +9,7 @@ import type { Node } from "libpg-query";
 import { SourceText } from "./positions.js";
 import { expandHiddenStatements } from "./plpgsql.js";
 import { parseSync } from "./wasm.js";
-import { splitStatements, tokenize, type Token } from "./tokens.js";
+import { commentOf, splitStatements, tokenize, type Token } from "./tokens.js";
 
 /** A node's inner object, as libpg-query returns it (fields with zero values are omitted). */
 export type AstObject = Record<string, unknown>;
@@ -139,12 +139,8 @@ class ParsedFile implements ParsedSql {
       const text = this.text;
       this.#comments = [];
       for (const t of this.tokens) {
-        if (t.kind === "comment-line") {
-          this.#comments.push({ kind: "line", value: text.slice(t.start + 2, t.end), start: t.start, end: t.end });
-        } else if (t.kind === "comment-block") {
-          const close = t.unterminated ? t.end : t.end - 2;
-          this.#comments.push({ kind: "block", value: text.slice(t.start + 2, close), start: t.start, end: t.end });
-        }
+        const comment = commentOf(text, t);
+        if (comment) this.#comments.push(comment);
       }
     }
     return this.#comments;

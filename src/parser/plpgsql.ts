@@ -42,7 +42,7 @@
 import type { Node } from "libpg-query";
 import type { AstObject, HiddenComment, ParsedStatement, ParseError } from "./parse.js";
 import { SourceText } from "./positions.js";
-import { firstTokenFrom, tokenize, type Token } from "./tokens.js";
+import { commentOf, firstTokenFrom, tokenize, type Token } from "./tokens.js";
 import { parsePlPgSQLSync, parseSync } from "./wasm.js";
 
 export type HiddenKind = "do" | "function" | "execute";
@@ -667,12 +667,10 @@ class Expander {
   #ignoreComments(container: ParsedStatement, body: Body): void {
     if (!body.text.includes("pgsafe-ignore")) return;
     for (const t of body.tokens) {
-      if (t.kind !== "comment-line" && t.kind !== "comment-block") continue;
-      const close = t.kind === "comment-block" && !t.unterminated ? t.end - 2 : t.end;
-      const value = body.text.slice(t.start + 2, close);
-      if (!value.includes("pgsafe-ignore")) continue;
+      const comment = commentOf(body.text, t);
+      if (!comment?.value.includes("pgsafe-ignore")) continue;
       const start = body.toFile(t.start);
-      this.#file.hiddenComments.push({ kind: t.kind === "comment-line" ? "line" : "block", value, start, end: Math.max(start, body.toFile(t.end)), container: container.index });
+      this.#file.hiddenComments.push({ ...comment, start, end: Math.max(start, body.toFile(t.end)), container: container.index });
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { lexSql } from "./lexer.js";
 import { scanSync } from "./wasm.js";
+import type { Comment } from "./parse.js";
 import type { SourceText } from "./positions.js";
 
 export type TokenKind =
@@ -277,4 +278,11 @@ export function splitStatements(text: string, tokens: Token[]): Split {
   }
   flush();
   return { pieces, metaCommands };
+}
+
+/** The comment a comment token of `text` is (its text without `--` or the block delimiters), or undefined for any other token. */
+export function commentOf(text: string, t: Token): Comment | undefined {
+  if (t.kind === "comment-line") return { kind: "line", value: text.slice(t.start + 2, t.end), start: t.start, end: t.end };
+  if (t.kind !== "comment-block") return undefined;
+  return { kind: "block", value: text.slice(t.start + 2, t.unterminated ? t.end : t.end - 2), start: t.start, end: t.end };
 }
